@@ -1,0 +1,1 @@
+"""Persistence layer: SQLAlchemy Core tables, row schemas, factories and async repositories."""

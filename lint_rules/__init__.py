@@ -1,0 +1,1 @@
+"""Static analysis that keeps a tx-agent-style database package honest (TXD and TXI codes)."""
