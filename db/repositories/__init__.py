@@ -1,0 +1,1 @@
+"""Repositories: the only modules that execute queries; each exports one `<name>_repository`."""
