@@ -1,0 +1,1 @@
+"""txlint: the project-level invariant checker (TXI codes), static only."""

@@ -1,0 +1,116 @@
+"""Static reader of repository modules: exports, provider use, RowSchema imports, prune deletes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from lint_rules.invariants.project import Project
+from lint_rules.invariants.pysource import PyModule, positional_args
+from lint_rules.invariants.tables import SchemaInfo
+
+_DELETES = frozenset(
+    {
+        "sqlalchemy.delete",
+        "sqlalchemy.sql.delete",
+        "sqlalchemy.sql.expression.delete",
+        "sqlalchemy.dialects.postgresql.delete",
+    }
+)
+
+
+@dataclass(frozen=True)
+class PruneDelete:
+    """A `delete(<table>)` inside a `prune_*` function."""
+
+    table: str
+    function: str
+    line: int
+
+
+@dataclass
+class RepositoryInfo:
+    """What one repository module does that the invariants care about."""
+
+    module: PyModule
+    repositories: list[str] = field(default_factory=list)
+    enters_provider: bool = False
+    imports_row_schema: bool = False
+    prunes: list[PruneDelete] = field(default_factory=list)
+
+
+class _Visitor(cst.CSTVisitor):
+    def __init__(self, info: RepositoryInfo, tables: dict[str, str], schema_dotted: str) -> None:
+        self.info = info
+        self.module = info.module
+        self.tables = tables
+        self.schema_dotted = schema_dotted
+        self.functions: list[str] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:  # noqa: N802
+        self.functions.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:  # noqa: N802
+        self.functions.pop()
+
+    def visit_With(self, node: cst.With) -> None:  # noqa: N802
+        if node.asynchronous is None:
+            return
+        for item in node.items:
+            call = item.item
+            if isinstance(call, cst.Call):
+                qualified = self.module.qualify(call.func) or ""
+                if qualified.rpartition(".")[2] == "provide_db":
+                    self.info.enters_provider = True
+
+    def table_of(self, node: cst.BaseExpression) -> str | None:
+        qualified = self.module.qualify(node) or ""
+        owner, _, name = qualified.rpartition(".")
+        if owner == self.schema_dotted:
+            return self.tables.get(name)
+        return None
+
+    def visit_Call(self, node: cst.Call) -> None:  # noqa: N802
+        prune = next((name for name in reversed(self.functions) if name.startswith("prune_")), None)
+        if prune is None:
+            return
+        table = None
+        if self.module.qualify(node.func) in _DELETES:
+            args = positional_args(node)
+            table = self.table_of(args[0].value) if args else None
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "delete":
+            table = self.table_of(node.func.value)
+        if table is not None:
+            line = self.module.line_of(rf"\bdef\s+{prune}\b")
+            self.info.prunes.append(PruneDelete(table, prune, line))
+
+
+def read_repositories(project: Project, schema: SchemaInfo) -> list[RepositoryInfo]:
+    """Read every module of the repositories package (cached per run)."""
+    key = ("repositories", "", "")
+    cached = project.memo.get(key)
+    if isinstance(cached, list):
+        return cached
+    settings = project.settings
+    row_schemas = project.dotted(f"{settings.row_schemas}/__init__.py")
+    schema_dotted = project.dotted(settings.roles.schema_module)
+    tables = {table.constant: table.name for table in schema.tables.values()}
+    found: list[RepositoryInfo] = []
+    for rel in project.list_files(settings.roles.repositories, ".py", recursive=True):
+        module = project.module(rel)
+        if module is None or module.tree is None or rel.endswith("__init__.py"):
+            continue
+        info = RepositoryInfo(module)
+        info.repositories = sorted(name for name in module.bindings if name.endswith("_repository"))
+        info.imports_row_schema = any(
+            (target == row_schemas or target.startswith(row_schemas + "."))
+            and local.endswith("RowSchema")
+            for local, target in (
+                (local, qualified.rpartition(".")[0]) for local, qualified in module.imports.items()
+            )
+        ) or any(star.startswith(row_schemas) for star in module.star_imports)
+        module.tree.visit(_Visitor(info, tables, schema_dotted))
+        found.append(info)
+    project.memo[key] = found
+    return found
