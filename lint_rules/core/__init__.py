@@ -1,0 +1,1 @@
+"""Shared machinery of the TXD rules: file roles, name resolution, reports and the runner."""

@@ -1,0 +1,73 @@
+"""Per-file context: the source, its role, and the lazily built libcst module and resolver."""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import cached_property
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from lint_rules.config import Roles
+from lint_rules.core.resolve import Binding, Resolver
+from lint_rules.core.roles import FileRole, ModuleNames
+
+
+class FileContext:
+    """Everything a rule may ask about one file; expensive parts are built on first use."""
+
+    def __init__(self, source: str, path: str, roles: Roles, tree: ast.AST | None = None) -> None:
+        self.source = source
+        self.path = path
+        self.roles = roles
+        self.role = FileRole.of(path, roles)
+        self.names = ModuleNames.of(roles)
+        self.tree = tree
+
+    def has_word(self, *words: str) -> bool:
+        """Cheap pre-filter: whether any of WORDS occurs in the source text."""
+        return any(word in self.source for word in words)
+
+    def has_all(self, *words: str) -> bool:
+        """Cheap pre-filter: whether all of WORDS occur in the source text."""
+        return all(word in self.source for word in words)
+
+    def search(self, pattern: re.Pattern[str]) -> bool:
+        """Cheap pre-filter: whether PATTERN matches the source text."""
+        return pattern.search(self.source) is not None
+
+    @cached_property
+    def module(self) -> cst.Module:
+        """The libcst module (parsed once, on first use)."""
+        return cst.parse_module(self.source)
+
+    @cached_property
+    def wrapper(self) -> MetadataWrapper:
+        """A metadata wrapper over `module` that shares its nodes."""
+        return MetadataWrapper(self.module, unsafe_skip_copy=True)
+
+    @cached_property
+    def positions(self) -> dict[cst.CSTNode, CodeRange]:
+        """Node positions; only computed when a rule actually reports."""
+        return dict(self.wrapper.resolve(PositionProvider))
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        """The binding resolver (built only when a rule resolves a name)."""
+        return Resolver(self.module, self.role.module, self.role.is_package_init)
+
+    def qualname(self, node: cst.BaseExpression) -> str | None:
+        """Qualified name NODE refers to, or None when it cannot be traced."""
+        return self.resolver.qualname(node)
+
+    def binding(self, node: cst.BaseExpression) -> Binding | None:
+        """The binding a Name refers to, or None."""
+        return self.resolver.binding(node) if isinstance(node, cst.Name) else None
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        """1-based line and 0-based column of NODE."""
+        found = self.positions.get(node)
+        if found is None:
+            return 1, 0
+        return found.start.line, found.start.column
