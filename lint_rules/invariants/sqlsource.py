@@ -258,7 +258,8 @@ def _unquote(raw: str) -> str:
 def executable_names(text: str, depth: int = 0) -> set[str]:
     """Return identifiers and whole string constants of TEXT outside comments and meta-commands.
 
-    A string constant that is itself SQL (`results_eq($$SELECT ...$$, ...)`) is read too.
+    A string constant that PostgreSQL parses as SQL (`results_eq($$SELECT ...$$, ...)`) is read
+    too; a description such as `'normalize_email fires'` names nothing.
     """
     names: set[str] = set()
     try:
@@ -280,6 +281,6 @@ def executable_names(text: str, depth: int = 0) -> set[str]:
         elif token.name == "SCONST":
             value = _unquote(raw)
             names.add(value.strip())
-            if depth < 3 and (" " in value or "\n" in value):
+            if depth < 3 and not parse_sql(value).error:
                 names |= executable_names(value, depth + 1)
     return names
