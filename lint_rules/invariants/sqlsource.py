@@ -48,7 +48,8 @@ def parse_sql(text: str, first_line: int = 1) -> SqlParse:
         tree = json.loads(pg.parse_sql_json(text))
     except pg.ParseError as exc:
         location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
-        return SqlParse((), str(exc.args[0]), first_line - 1 + line_at(data, location))
+        # The error location counts characters; statement locations count bytes.
+        return SqlParse((), str(exc.args[0]), first_line + text.count("\n", 0, location))
     statements = []
     for raw in tree.get("stmts", []):
         ((kind, node),) = raw["stmt"].items()
