@@ -127,6 +127,27 @@ def is_connection(ctx: FileContext, node: cst.BaseExpression) -> bool:
     return False
 
 
+_ASYNC_ANNOTATION = re.compile(r"Async\w*(Connection|Session|Transaction)")
+
+
+def is_async_connection(
+    ctx: FileContext, node: cst.BaseExpression, ancestors: Sequence[cst.CSTNode]
+) -> bool:
+    """Whether NODE is an async connection: `async with ... as`, `await x.connect()`, annotation."""
+    binding = ctx.binding(node)
+    if binding is None or binding.value is None:
+        return False
+    if binding.kind is Kind.PARAM:
+        code = ctx.module.code_for_node(binding.value)
+        return _ASYNC_ANNOTATION.search(code) is not None
+    if binding.kind is Kind.WITH and callee(binding.value) in CONNECTION_FACTORIES:
+        enclosing = with_item_of(ancestors, binding.node)
+        return enclosing is not None and enclosing.asynchronous is not None
+    if binding.kind is Kind.VALUE and isinstance(binding.value, cst.Await):
+        return callee(binding.value) in CONNECTION_FACTORIES
+    return False
+
+
 def is_query_call(node: cst.Call) -> bool:
     """Whether NODE looks like running a statement: `x.execute(...)`, `x.scalar(stmt)`, ..."""
     if not isinstance(node.func, cst.Attribute) or not node.args:

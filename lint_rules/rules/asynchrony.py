@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from lint_rules.core.context import FileContext
-from lint_rules.core.patterns import asyncio_name, is_connection
+from lint_rules.core.patterns import asyncio_name, is_async_connection
 from lint_rules.core.report import Edit
 from lint_rules.core.resolve import Kind
 from lint_rules.core.roles import Where
@@ -257,6 +257,17 @@ class FloatingCoroutine(Rule):
             role="repository",
         ),
         Valid("def log(logger):\n    logger.execute('x')\n", role="db"),
+        Valid(
+            """
+            import psycopg
+
+
+            def ping(url):
+                with psycopg.connect(url) as conn:
+                    conn.execute("SELECT 1")
+            """,
+            role="query",
+        ),
     )
     INVALID = (
         Invalid(
@@ -370,7 +381,9 @@ class FloatingCoroutine(Rule):
             return None
         receiver, method = func.value, func.attr.value
         shown = self.ctx.module.code_for_node(func)
-        if method in _CONNECTION_COROUTINES and is_connection(self.ctx, receiver):
+        if method in _CONNECTION_COROUTINES and is_async_connection(
+            self.ctx, receiver, self.ancestors()
+        ):
             return f"`{shown}()`"
         if isinstance(receiver, cst.Name) and receiver.value == "self":
             if self._async_method(method):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import libcst as cst
 
@@ -40,6 +40,14 @@ def table_constants(
         value = statement.value
         if isinstance(value, cst.Call) and _is_table(ctx, value.func):
             yield statement, target, value
+
+
+def _prepend_lines(
+    node: cst.CSTNode, lines: Sequence[cst.EmptyLine]
+) -> cst.CSTNode | cst.RemovalSentinel:
+    if isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+        return node.with_changes(leading_lines=[*lines, *node.leading_lines])
+    return node
 
 
 class TableAlias(Rule):
@@ -188,6 +196,10 @@ class TableAlias(Rule):
             return []
         value = node.value
         edits: list[tuple[cst.CSTNode, Edit]] = [(parent, lambda n: cst.RemovalSentinel.REMOVE)]
+        body = list(grandparent.body)
+        index = next(i for i, line in enumerate(body) if line is parent)
+        if index + 1 < len(body):
+            edits.append((body[index + 1], lambda n: _prepend_lines(n, parent.leading_lines)))
         edits.extend(self._rename(binding[0], lambda: value.deep_clone()))
         return edits
 
@@ -232,6 +244,16 @@ class TableOutsideSchema(Rule):
             role="repository",
         ),
         Valid("from mylib import Table\n\nx = Table('users')\n"),
+        Valid(
+            """
+            from collections.abc import Callable
+
+            from sqlalchemy import Table
+
+            Persist = Callable[[Table | str], None]
+            """,
+            role="query",
+        ),
     )
     INVALID = (
         Invalid(
@@ -345,17 +367,24 @@ class TableOutsideSchema(Rule):
             | cst.AugAssign,
         ):
             return True  # targets, and aliases (reported by TXD101)
+        call: cst.Call | None = None
         for ancestor in self.ancestors():
-            if isinstance(ancestor, cst.ExceptHandler):
-                return True
-            if isinstance(ancestor, cst.Call):
-                qualname = self.ctx.qualname(ancestor.func)
-                return qualname in ("builtins.isinstance", "builtins.issubclass") and not (
-                    ancestor.args and ancestor.args[0].value is node
-                )
-            if not isinstance(ancestor, cst.Arg | cst.Tuple | cst.Element | cst.LeftParen):
-                return False
-        return False
+            if isinstance(ancestor, cst.BaseSmallStatement | cst.BaseCompoundStatement):
+                break
+            if isinstance(ancestor, cst.ExceptHandler | cst.SubscriptElement):
+                return True  # `except Table`, `list[Table]`, `Callable[[Table], None]`
+            if isinstance(ancestor, cst.BinaryOperation) and isinstance(
+                ancestor.operator, cst.BitOr
+            ):
+                return True  # `Table | str` in a type alias
+            if call is None and isinstance(ancestor, cst.Call):
+                call = ancestor
+        if call is None:
+            return False
+        qualname = self.ctx.qualname(call.func)
+        return qualname in ("builtins.isinstance", "builtins.issubclass") and not (
+            call.args and call.args[0].value is node
+        )
 
 
 class TableConstantName(Rule):
