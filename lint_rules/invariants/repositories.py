@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from lint_rules.invariants.project import Project
-from lint_rules.invariants.pysource import PyModule, positional_args
+from lint_rules.invariants.pysource import PyModule, iter_calls, positional_args
 from lint_rules.invariants.tables import SchemaInfo
 
 _DELETES = frozenset(
@@ -40,8 +40,33 @@ class RepositoryInfo:
     prunes: list[PruneDelete] = field(default_factory=list)
 
 
+def _is_delete(module: PyModule, call: cst.Call) -> bool:
+    return module.qualify(call.func) in _DELETES
+
+
+def deletes_first_parameter(module: PyModule, function: cst.FunctionDef) -> bool:
+    """Return whether FUNCTION runs `delete(<its first parameter>)` (a batched-delete helper)."""
+    params = function.params.params
+    if not params:
+        return False
+    first = params[0].name.value
+    for call in iter_calls(function.body):
+        args = positional_args(call)
+        if (
+            _is_delete(module, call)
+            and args
+            and isinstance(args[0].value, cst.Name)
+            and args[0].value.value == first
+        ):
+            return True
+    return False
+
+
 class _Visitor(cst.CSTVisitor):
-    def __init__(self, info: RepositoryInfo, tables: dict[str, str], schema_dotted: str) -> None:
+    def __init__(
+        self, project: Project, info: RepositoryInfo, tables: dict[str, str], schema_dotted: str
+    ) -> None:
+        self.project = project
         self.info = info
         self.module = info.module
         self.tables = tables
@@ -71,16 +96,29 @@ class _Visitor(cst.CSTVisitor):
             return self.tables.get(name)
         return None
 
+    def _is_delete_helper(self, node: cst.Call) -> bool:
+        qualified = self.module.qualify(node.func)
+        symbol = self.project.symbol(qualified) if qualified else None
+        if symbol is None or symbol.name not in symbol.module.functions:
+            return False
+        key = ("delete-helper", symbol.module.rel, symbol.name)
+        if key not in self.project.memo:
+            function = symbol.module.functions[symbol.name]
+            self.project.memo[key] = deletes_first_parameter(symbol.module, function)
+        return self.project.memo[key] is True
+
     def visit_Call(self, node: cst.Call) -> None:  # noqa: N802
         prune = next((name for name in reversed(self.functions) if name.startswith("prune_")), None)
         if prune is None:
             return
         table = None
-        if self.module.qualify(node.func) in _DELETES:
-            args = positional_args(node)
+        args = positional_args(node)
+        if _is_delete(self.module, node):
             table = self.table_of(args[0].value) if args else None
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "delete":
             table = self.table_of(node.func.value)
+        elif args and self._is_delete_helper(node):
+            table = self.table_of(args[0].value)
         if table is not None:
             line = self.module.line_of(rf"\bdef\s+{prune}\b")
             self.info.prunes.append(PruneDelete(table, prune, line))
@@ -110,7 +148,7 @@ def read_repositories(project: Project, schema: SchemaInfo) -> list[RepositoryIn
                 (local, qualified.rpartition(".")[0]) for local, qualified in module.imports.items()
             )
         ) or any(star.startswith(row_schemas) for star in module.star_imports)
-        module.tree.visit(_Visitor(info, tables, schema_dotted))
+        module.tree.visit(_Visitor(project, info, tables, schema_dotted))
         found.append(info)
     project.memo[key] = found
     return found

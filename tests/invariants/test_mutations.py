@@ -73,6 +73,27 @@ def _weak_metadata(root: Path) -> None:
     replace(root, ORGS_SHAPE, "metadata: JsonObject | None", "metadata: dict[str, Any] | None")
 
 
+def _helper_prune_without_default(root: Path) -> None:
+    write(
+        root,
+        "db/repositories/batched_delete.py",
+        "from sqlalchemy import delete\n\n\nasync def delete_in_batches(table, predicate):\n"
+        "    return await run(delete(table).where(predicate))\n",
+    )
+    write(
+        root,
+        "db/repositories/org_members.py",
+        "from db.client import provide_db\nfrom db.repositories.batched_delete import "
+        "delete_in_batches\nfrom db.row_schemas import OrgMembersRowSchema\n"
+        "from db.schema import org_members\n\n\nclass _Repo:\n"
+        "    async def get(self):\n        async with provide_db() as conn:\n"
+        "            return OrgMembersRowSchema.validate_python(await conn.one())\n\n"
+        "    async def prune_stale(self, when):\n"
+        "        return await delete_in_batches(org_members, org_members.c.id == when)\n\n\n"
+        "org_members_repository = _Repo()\n",
+    )
+
+
 def _edit_defaults(old: str, new: str) -> Mutation:
     """Edit the retention defaults and regenerate the desired-state file, as a developer would."""
 
@@ -287,6 +308,7 @@ MUTATIONS: dict[str, tuple[str, Mutation]] = {
             '    "invitations": RetentionDefault(table="invitations", retention_days=180),\n', ""
         ),
     ),
+    "table pruned through a helper without default": ("TXI042", _helper_prune_without_default),
     "default names unknown table": (
         "TXI042",
         _edit_defaults(
