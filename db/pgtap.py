@@ -348,6 +348,8 @@ def run_suite(url: str, path: Path, name: str | None = None) -> SuiteResult:
                         output.feed(chunk)
             except psycopg.Error as exc:
                 sql_error = _describe_sql_error(statement, index, exc)
+                if not output.plans:
+                    sql_error += "; no plan was set before it: call `SELECT plan(N);` first"
                 if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
                     conn.execute("ROLLBACK")
                 break
