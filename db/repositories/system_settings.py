@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import Annotated, Final, Literal, TypedDict
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError, with_config
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
+from typing_extensions import TypedDict
 
 from db.client import provide_db
 from db.decode import decode_optional, decode_row
