@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import psycopg
 import pytest
 
+from db.migrate import connect
 from db.pgtap import SuiteResult, format_report, run_cli, run_suites
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ def _only_suite(url: str, directory: Path) -> SuiteResult:
 
 
 def _relation_exists(url: str, name: str) -> bool:
-    with psycopg.connect(url) as conn:
+    with connect(url) as conn:
         row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()
     return bool(row and row[0])
 
@@ -238,7 +238,7 @@ def test_installs_pgtap_when_missing(
     assert lines[0].startswith("001_ok.sql .. ok (1 tests, ")
     assert lines[1].startswith("Files=1, Tests=1, ")
     assert lines[2] == "Result: PASS"
-    with psycopg.connect(empty_database_url) as conn:
+    with connect(empty_database_url) as conn:
         assert conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pgtap'").fetchone()
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from db.migrate import apply_desired_state, apply_migrations
+from db.migrate import apply_desired_state, apply_migrations, connect
 from db.pgtap import run_suites
 from db.trigger_scaffold import ScaffoldError, render_migration, run_cli, scaffold_trigger
 from db.trigger_scaffold import trigger_spec as spec_of
@@ -69,7 +68,7 @@ def test_scaffolded_trigger_applies_and_its_suite_fails_until_written(
             f"replace this placeholder with real assertions for {trigger}"
         )
 
-    with psycopg.connect(empty_database_url) as conn:
+    with connect(empty_database_url) as conn:
         org = conn.execute("INSERT INTO organizations (name) VALUES ('o') RETURNING id").fetchone()
         assert org is not None
         conn.execute(
