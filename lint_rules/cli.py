@@ -1,4 +1,4 @@
-"""The `txlint` command: `check` (TXI invariants), `rules` (TXD table) and `fix` (autofixes)."""
+"""The `txlint` command: `check` (TXI invariants), `fence` (import fence), `rules`, `fix`."""
 
 from __future__ import annotations
 
@@ -45,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
     roles = check.add_argument_group("file roles (paths relative to ROOT)")
     for option in _ROLE_OPTIONS + _PATH_OPTIONS:
         roles.add_argument(f"--{option}", metavar="VALUE", dest=f"role_{option}")
+    fence = commands.add_parser(
+        "fence",
+        help="check that only the db package imports SQLAlchemy and the drivers (import-linter)",
+        description="Generate the import fence from [tool.txlint] (db-package, fenced-imports) "
+        "and check it with lint-imports. Exit 0 kept, 1 broken, 2 usage or configuration errors.",
+    )
+    fence.add_argument("root", nargs="?", default=".", help="project root (default: .)")
+    fence.add_argument("--db-package", metavar="PATH", help="the db package, relative to ROOT")
+    fence.add_argument("--fenced-imports", metavar="A,B", help="comma list of fenced modules")
     commands.add_parser("rules", help="print the TXD rule table")
     fix = commands.add_parser("fix", help="apply the safe TXD autofixes to PATHs")
     fix.add_argument("paths", nargs="+", metavar="PATH")
@@ -89,6 +98,23 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if messages else EXIT_CLEAN
 
 
+def _fence(args: argparse.Namespace) -> int:
+    from lint_rules.config import load_pyproject_settings
+    from lint_rules.invariants.fence import run_fence
+    from lint_rules.invariants.settings import build_settings
+
+    root = Path(args.root)
+    values = {"db-package": args.db_package, "fenced-imports": args.fenced_imports}
+    try:
+        settings = build_settings(
+            {**load_pyproject_settings(root), **{k: v for k, v in values.items() if v is not None}}
+        )
+        return run_fence(root, settings.roles)
+    except ConfigError as exc:
+        print(f"txlint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def _rules() -> int:
     from lint_rules import docs  # type: ignore[attr-defined, unused-ignore]
 
@@ -113,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "fence":
+        return _fence(args)
     if args.command == "rules":
         return _rules()
     return _fix(args)

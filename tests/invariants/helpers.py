@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
+from lint_rules.invariants.generated import generated_header
 from lint_rules.invariants.model import Message
 from lint_rules.invariants.runner import run_checks
 from lint_rules.invariants.settings import load_settings
@@ -38,3 +41,19 @@ def check(root: Path, **overrides: Any) -> list[Message]:
 def codes(messages: list[Message]) -> set[str]:
     """Return the set of codes in MESSAGES."""
     return {m.code for m in messages}
+
+
+def move_package(project: Path, new: str) -> None:
+    """Move the fixture's `db` package to NEW, rewriting imports, generated header and settings."""
+    shutil.move(project / "db", project / new)
+    for path in project.rglob("*.py"):
+        text = path.read_text()
+        text = re.sub(r"\bfrom db\b", f"from {new}", text)
+        path.write_text(text.replace("from db.", f"from {new}."))
+    generated = project / "schemas/system-settings/reconcile_retention_settings.sql"
+    body = generated.read_bytes().split(b"\n", 2)[2]
+    inputs = f"{new}/system_settings_defaults.py"
+    header = generated_header([(inputs, (project / inputs).read_bytes())], body)
+    generated.write_bytes(header.encode() + body)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(re.sub(r"\[tool\.txlint\][\s\S]*", "", pyproject.read_text()))

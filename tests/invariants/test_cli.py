@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import types
@@ -13,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from lint_rules.cli import main
-from lint_rules.invariants.generated import generated_header
-from tests.invariants.helpers import replace, write
+from tests.invariants.helpers import move_package, replace, write
 
 LINE = re.compile(
     r"^(?P<path>[\w/.-]+):(?P<line>\d+):(?P<col>\d+): (?P<code>TXI\d{3}) .+ \(hint: .+\)$"
@@ -161,27 +159,11 @@ def test_marker_coverage_accepts_a_comment(
     assert _run(capsys, "check", str(project))[0] == 0
 
 
-def _move_package(project: Path, new: str) -> None:
-    shutil.move(project / "db", project / new)
-    for path in project.rglob("*.py"):
-        text = path.read_text()
-        text = re.sub(r"\bfrom db\b", f"from {new}", text)
-        path.write_text(text.replace("from db.", f"from {new}."))
-    replace(project, "pyproject.toml", "[tool.txlint]\n", "[tool.txlint]\n#\n")
-    generated = project / "schemas/system-settings/reconcile_retention_settings.sql"
-    body = generated.read_bytes().split(b"\n", 2)[2]
-    inputs = f"{new}/system_settings_defaults.py"
-    header = generated_header([(inputs, (project / inputs).read_bytes())], body)
-    generated.write_bytes(header.encode() + body)
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(re.sub(r"\[tool\.txlint\][\s\S]*", "", pyproject.read_text()))
-
-
 def test_role_options_point_at_another_package(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A project whose db package lives elsewhere passes once the role options say where."""
-    _move_package(project, "store")
+    move_package(project, "store")
     code, _, err = _run(capsys, "check", str(project))
     assert code == 2
     assert "db/schema.py" in err
