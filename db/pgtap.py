@@ -30,11 +30,8 @@ EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 
 _PLAN: Final = re.compile(r"^1\.\.(?P<count>\d+)(?:\s*#.*)?$")
-_RESULT: Final = re.compile(
-    r"^(?P<not>not )?ok\b(?:\s+(?P<number>\d+))?(?:\s*-)?\s*(?P<description>.*?)"
-    r"(?:\s+#\s*(?P<directive>(?:TODO|SKIP)\b.*))?$",
-    re.IGNORECASE,
-)
+_RESULT: Final = re.compile(r"^(?P<not>not )?ok\b(?:\s+(?P<number>\d+))?(?P<rest>.*)$", re.I)
+_DIRECTIVE: Final = re.compile(r"(?:^|\s)#\s*(?P<directive>(?:TODO|SKIP)\b.*)$", re.I)
 _BAIL_OUT: Final = re.compile(r"^Bail out!", re.IGNORECASE)
 _OPENERS: Final = frozenset(
     {TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START}
@@ -161,12 +158,16 @@ class _Output:
             self.plans.append(int(plan.group("count")))
         elif (result := _RESULT.match(stripped)) is not None:
             number = result.group("number")
+            rest = result.group("rest")
+            directive = _DIRECTIVE.search(rest)
+            if directive is not None:
+                rest = rest[: directive.start()]
             self.tests.append(
                 TapResult(
                     number=int(number) if number is not None else None,
                     ok=result.group("not") is None,
-                    description=result.group("description"),
-                    directive=(result.group("directive") or "").strip(),
+                    description=rest.strip().removeprefix("-").strip(),
+                    directive=directive.group("directive").strip() if directive else "",
                 )
             )
         elif stripped.startswith("#") and self.tests:

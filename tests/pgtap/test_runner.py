@@ -204,15 +204,17 @@ def test_syntax_error_is_reported_with_its_line(txdb_url: str, tmp_path: Path) -
     assert suite.problems == ('syntax error at line 3: syntax error at or near "SELEC"',)
 
 
-def test_todo_failures_do_not_fail_the_suite(txdb_url: str, tmp_path: Path) -> None:
+def test_todo_failures_and_skips_do_not_fail_the_suite(txdb_url: str, tmp_path: Path) -> None:
     _write(
         tmp_path,
         "001_todo.sql",
         """
         BEGIN;
-        SELECT plan(2);
-        SELECT * FROM todo('not built yet', 1);
+        SELECT plan(4);
+        SELECT * FROM todo('not built yet', 2);
         SELECT fail('known gap');
+        SELECT fail();
+        SELECT skip('not on this server', 1);
         SELECT pass('fine');
         SELECT * FROM finish();
         ROLLBACK;
@@ -221,8 +223,13 @@ def test_todo_failures_do_not_fail_the_suite(txdb_url: str, tmp_path: Path) -> N
     suite = _only_suite(txdb_url, tmp_path)
 
     assert suite.passed, suite.problems
-    assert suite.tests[0].directive.startswith("TODO")
-    assert not suite.tests[0].ok
+    assert [(t.ok, t.directive) for t in suite.tests] == [
+        (False, "TODO not built yet"),
+        (False, "TODO not built yet"),
+        (True, "SKIP not on this server"),
+        (True, ""),
+    ]
+    assert suite.tests[0].description == "known gap"
 
 
 def test_installs_pgtap_when_missing(
