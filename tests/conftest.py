@@ -1,3 +1,6 @@
-"""Test configuration: the project's own pytest plugin provides the PostgreSQL fixtures."""
+"""Test configuration.
 
-pytest_plugins = ["db.testing"]
+The PostgreSQL fixtures come from the project's own pytest plugin, `db.testing`, which the
+install registers as the `txdb` pytest11 entry point (so it loads once, without
+`pytest_plugins` here).
+"""
