@@ -64,10 +64,19 @@ async def test_get_subscription_fields_returns_the_decoded_organization(
     assert found == org
 
 
-async def test_get_subscription_fields_of_a_missing_organization_is_none(
+async def test_every_method_returns_none_for_a_missing_organization(
     database: Database,
 ) -> None:
-    assert await billing_repository.get_subscription_fields(uuid.uuid4()) is None
+    missing = uuid.uuid4()
+
+    assert await billing_repository.get_subscription_fields(missing) is None
+    assert await billing_repository.update_subscription_fields(missing) is None
+    assert await billing_repository.update_subscription_fields(missing, is_subscribed=True) is None
+    assert await billing_repository.update_billing_settings(missing) is None
+    assert await billing_repository.update_billing_settings(missing, billing_email=None) is None
+    assert await billing_repository.adjust_credits(missing, 10, "adjustment", "x") is None
+    assert await billing_repository.adjust_credits(missing, -10, "charge", "x") is None
+    assert await billing_repository.claim_stripe_customer_id(missing, "cus_x") is None
 
 
 async def test_bad_uuid_is_invalid_input_before_any_query() -> None:
@@ -188,15 +197,6 @@ async def test_update_subscription_fields_rejects_bad_input_before_any_query(
     )
 
 
-async def test_update_subscription_fields_of_a_missing_organization_is_none(
-    database: Database,
-) -> None:
-    assert (
-        await billing_repository.update_subscription_fields(uuid.uuid4(), is_subscribed=True)
-        is None
-    )
-
-
 async def test_a_stripe_customer_linked_elsewhere_is_a_unique_violation(
     persist: Persist, org: dict[str, Any]
 ) -> None:
@@ -240,15 +240,6 @@ async def test_update_billing_settings_rejects_negative_amounts() -> None:
     )
 
 
-async def test_update_billing_settings_of_a_missing_organization_is_none(
-    database: Database,
-) -> None:
-    missing = uuid.uuid4()
-
-    assert await billing_repository.update_billing_settings(missing) is None
-    assert await billing_repository.update_billing_settings(missing, billing_email=None) is None
-
-
 # adjust_credits -----------------------------------------------------------------------
 
 
@@ -289,10 +280,6 @@ async def test_a_debit_to_exactly_zero_succeeds(org: dict[str, Any]) -> None:
 
     assert entry is not None
     assert entry["balance_after"] == 0
-
-
-async def test_adjusting_a_missing_organization_is_none(database: Database) -> None:
-    assert await billing_repository.adjust_credits(uuid.uuid4(), 10, "adjustment", "x") is None
 
 
 @pytest.mark.parametrize(
@@ -359,10 +346,6 @@ async def test_claim_links_a_customer_once(database: Database, org: dict[str, An
 
     assert (first, second) == ("cus_first", "cus_first")
     assert (await stored(database, org["id"]))["stripe_customer_id"] == "cus_first"
-
-
-async def test_claim_for_a_missing_organization_is_none(database: Database) -> None:
-    assert await billing_repository.claim_stripe_customer_id(uuid.uuid4(), "cus_x") is None
 
 
 async def test_claim_of_a_customer_linked_elsewhere_is_a_unique_violation(

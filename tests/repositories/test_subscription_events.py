@@ -130,9 +130,6 @@ async def test_mark_processed_stamps_once(database: Database, persist: Persist) 
     assert marked["processed_at"] is not None
     assert marked == {**stored, "processed_at": marked["processed_at"]}
     assert again is None
-
-
-async def test_mark_processed_of_a_missing_event_is_none(database: Database) -> None:
     assert await subscription_events_repository.mark_processed(uuid.uuid4()) is None
 
 

@@ -44,14 +44,17 @@ def fake_parents(table: str) -> dict[str, uuid.UUID]:
     return {name: uuid.uuid4() for name in required_keywords(table)}
 
 
-async def persisted(table: Table, persist: Persist) -> dict[str, Any]:
-    """Persist a factory row of TABLE after a fresh parent for every foreign key."""
+async def persisted_parents(table: Table, persist: Persist) -> dict[str, Any]:
+    """Persist a fresh parent row for every foreign key of TABLE; return the key values."""
     parents: dict[str, Any] = {}
     for column in table.columns:
         for fk in column.foreign_keys:
-            parent = await persisted(fk.column.table, persist)
-            parents[column.name] = parent[fk.column.name]
-    return await persist(table, factory_for(table.name)(**parents))
+            parent = fk.column.table
+            stored = await persist(
+                parent, factory_for(parent.name)(**await persisted_parents(parent, persist))
+            )
+            parents[column.name] = stored[fk.column.name]
+    return parents
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -75,11 +78,7 @@ def test_foreign_keys_are_required_keywords(table: str) -> None:
 @pytest.mark.parametrize("table", TABLES)
 async def test_factory_row_persists_and_decodes_back_equal(table: str, persist: Persist) -> None:
     target = metadata.tables[table]
-    parents: dict[str, Any] = {}
-    for column in target.columns:
-        for fk in column.foreign_keys:
-            parents[column.name] = (await persisted(fk.column.table, persist))[fk.column.name]
-    row = factory_for(table)(**parents)
+    row = factory_for(table)(**await persisted_parents(target, persist))
 
     stored = await persist(target, row)
 
