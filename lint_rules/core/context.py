@@ -7,7 +7,6 @@ import re
 from functools import cached_property
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from lint_rules.config import Roles
 from lint_rules.core.resolve import Binding, Resolver
@@ -43,14 +42,14 @@ class FileContext:
         return cst.parse_module(self.source)
 
     @cached_property
-    def wrapper(self) -> MetadataWrapper:
-        """A metadata wrapper over `module` that shares its nodes."""
-        return MetadataWrapper(self.module, unsafe_skip_copy=True)
-
-    @cached_property
-    def positions(self) -> dict[cst.CSTNode, CodeRange]:
-        """Node positions; only computed when a rule actually reports."""
-        return dict(self.wrapper.resolve(PositionProvider))
+    def ast_tree(self) -> ast.Module | None:
+        """The `ast` tree (flake8's when given); used to place reports cheaply."""
+        if isinstance(self.tree, ast.Module):
+            return self.tree
+        try:
+            return ast.parse(self.source)
+        except (SyntaxError, ValueError):
+            return None
 
     @cached_property
     def resolver(self) -> Resolver:
@@ -64,10 +63,3 @@ class FileContext:
     def binding(self, node: cst.BaseExpression) -> Binding | None:
         """The binding a Name refers to, or None."""
         return self.resolver.binding(node) if isinstance(node, cst.Name) else None
-
-    def position(self, node: cst.CSTNode) -> tuple[int, int]:
-        """1-based line and 0-based column of NODE."""
-        found = self.positions.get(node)
-        if found is None:
-            return 1, 0
-        return found.start.line, found.start.column

@@ -6,16 +6,19 @@ resolved to the latest binding before its use in its own scope, or to the last b
 of an enclosing (non-class) scope. Names that cannot be traced resolve to `None`.
 """
 
-# ruff: noqa: N802  # libcst dispatches on visit_<NodeType>/leave_<NodeType> method names
+# ruff: noqa: N802  # handlers are named `_<NodeType>` after the libcst node they handle
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 import libcst as cst
+
+from lint_rules.core.walk import children
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 12
@@ -102,8 +105,11 @@ def _import_from_module(node: cst.ImportFrom, package: str) -> str | None:
     return ".".join(parts) or None
 
 
-class _Collector(cst.CSTVisitor):
-    """Records bindings and the scope/order of every name use."""
+Action = Callable[[], None]
+
+
+class _Collector:
+    """Records bindings and the scope/order of every name use, in one walk of the module."""
 
     def __init__(self, module_name: str, package: str) -> None:
         self.module_name = module_name
@@ -114,74 +120,101 @@ class _Collector(cst.CSTVisitor):
         self.uses: dict[cst.Name, tuple[Scope, int]] = {}
         self.star_import = False
         self.every: dict[str, list[Binding]] = {}
+        self.todo: list[cst.CSTNode | Action] = []
 
     @property
     def scope(self) -> Scope:
         return self.stack[-1]
 
+    def run(self, module: cst.Module) -> None:
+        """Walk MODULE (iteratively: deep expressions must not hit the recursion limit)."""
+        self.todo.append(module)
+        while self.todo:
+            item = self.todo.pop()
+            if isinstance(item, cst.CSTNode):
+                self._enter(item)
+            else:
+                item()
+
+    def _then(self, *items: cst.CSTNode | Action | None) -> None:
+        """Schedule ITEMS to run in order, before anything already scheduled."""
+        self.todo.extend(item for item in reversed(items) if item is not None)
+
+    def _children(self, node: cst.CSTNode) -> None:
+        self._then(*children(node))
+
+    def _enter(self, node: cst.CSTNode) -> None:
+        handler = getattr(self, "_" + type(node).__name__, None)
+        if handler is None:
+            self._children(node)
+        else:
+            handler(node)
+
     def _next(self) -> int:
         self.order += 1
         return self.order
 
-    def _bind(self, name: str, kind: Kind, node: cst.CSTNode, **extra: object) -> None:
-        binding = Binding(name, kind, self._next(), node, scope=self.scope, **extra)  # type: ignore[arg-type]
+    def _bind(self, name: str, kind: Kind, node: cst.CSTNode, **extra: Any) -> None:
+        binding = Binding(name, kind, self._next(), node, scope=self.scope, **extra)
         self.scope.add(binding)
         self.every.setdefault(name, []).append(binding)
 
-    def leave_Arg(self, original_node: cst.Arg) -> None:
-        if original_node.keyword is not None:
-            self.uses.pop(original_node.keyword, None)
-
     def _member_qualname(self, name: str) -> str | None:
         scope = self.scope
-        if scope.qualname is None:
+        if scope.qualname is None or scope.kind == "function":
             return None
         return f"{scope.qualname}.{name}"
 
-    def _push(self, kind: str, name: str | None, node: cst.CSTNode) -> None:
-        parent = self.scope
-        qualname = None
-        if name is not None and parent.qualname is not None and parent.kind != "function":
-            qualname = f"{parent.qualname}.{name}"
-        self.stack.append(Scope(kind, parent, qualname, node))
+    def _push(self, kind: str, name: str | None, node: cst.CSTNode) -> Action:
+        def push() -> None:
+            parent = self.scope
+            qualname = None
+            if name is not None and parent.qualname is not None and parent.kind != "function":
+                qualname = f"{parent.qualname}.{name}"
+            self.stack.append(Scope(kind, parent, qualname, node))
+
+        return push
 
     def _pop(self) -> None:
         self.stack.pop()
 
-    def visit_Name(self, node: cst.Name) -> None:
+    # names
+    def _Name(self, node: cst.Name) -> None:
         self.uses[node] = (self.scope, self._next())
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
+    def _Attribute(self, node: cst.Attribute) -> None:
+        self._then(node.value)
+
+    def _Arg(self, node: cst.Arg) -> None:
+        self._then(node.value)
 
     # imports
-    def leave_Import(self, original_node: cst.Import) -> None:
-        for alias in original_node.names:
+    def _Import(self, node: cst.Import) -> None:
+        for alias in node.names:
             full = dotted_name(alias.name)
             if full is None:
                 continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._bind(alias.asname.name.value, Kind.IMPORT, original_node, qualname=full)
+                self._bind(alias.asname.name.value, Kind.IMPORT, node, qualname=full)
             else:
                 top = full.split(".")[0]
-                self._bind(top, Kind.IMPORT, original_node, qualname=top)
+                self._bind(top, Kind.IMPORT, node, qualname=top)
 
-    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
-        module = _import_from_module(original_node, self.package)
-        if isinstance(original_node.names, cst.ImportStar):
+    def _ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = _import_from_module(node, self.package)
+        if isinstance(node.names, cst.ImportStar):
             self.star_import = True
             return
-        for alias in original_node.names:
+        for alias in node.names:
             if not isinstance(alias.name, cst.Name):
                 continue
             bound = alias.name.value
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 bound = alias.asname.name.value
             qualname = None if module is None else f"{module}.{alias.name.value}"
-            self._bind(bound, Kind.IMPORT, original_node, qualname=qualname)
+            self._bind(bound, Kind.IMPORT, node, qualname=qualname)
 
-    # assignments
+    # assignments: the value is evaluated before the target is bound
     def _bind_target(
         self, target: cst.BaseExpression, value: cst.BaseExpression | None, node: cst.CSTNode
     ) -> None:
@@ -210,63 +243,101 @@ class _Collector(cst.CSTVisitor):
             return
         for name in _names_in_target(target):
             self._bind(name.value, Kind.OTHER, node)
+        if not isinstance(target, cst.Name | cst.Tuple | cst.List | cst.StarredElement):
+            self._then(target)  # `obj.attr = ...`, `x[i] = ...`: uses of obj / x
 
-    def leave_Assign(self, original_node: cst.Assign) -> None:
-        for target in original_node.targets:
-            self._bind_target(target.target, original_node.value, original_node)
+    def _Assign(self, node: cst.Assign) -> None:
+        def bind() -> None:
+            for target in node.targets:
+                self._bind_target(target.target, node.value, node)
 
-    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
-        if original_node.value is not None:
-            self._bind_target(original_node.target, original_node.value, original_node)
+        self._then(node.value, bind)
 
-    def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
-        for name in _names_in_target(original_node.target):
-            self._bind(name.value, Kind.OTHER, original_node)
+    def _AnnAssign(self, node: cst.AnnAssign) -> None:
+        def bind() -> None:
+            if node.value is not None:
+                self._bind_target(node.target, node.value, node)
+            elif not isinstance(node.target, cst.Name):
+                self._then(node.target)
 
-    def leave_NamedExpr(self, original_node: cst.NamedExpr) -> None:
-        self._bind_target(original_node.target, original_node.value, original_node)
+        self._then(node.annotation, node.value, bind)
 
-    def leave_For_target(self, node: cst.For) -> None:
-        for name in _names_in_target(node.target):
-            self._bind(name.value, Kind.OTHER, node)
+    def _AugAssign(self, node: cst.AugAssign) -> None:
+        def bind() -> None:
+            for name in _names_in_target(node.target):
+                self._bind(name.value, Kind.OTHER, node)
 
-    def leave_WithItem(self, original_node: cst.WithItem) -> None:
-        if original_node.asname is None:
-            return
-        names = _names_in_target(original_node.asname.name)
-        for name in names:
-            self._bind(name.value, Kind.WITH, original_node, value=original_node.item)
+        self._then(node.target, node.value, bind)
 
-    def leave_ExceptHandler_name(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None and isinstance(node.name.name, cst.Name):
-            self._bind(node.name.name.value, Kind.OTHER, node)
+    def _NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._then(node.value, lambda: self._bind_target(node.target, node.value, node))
 
-    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+    def _bind_names(self, target: cst.BaseExpression, node: cst.CSTNode) -> Action:
+        def bind() -> None:
+            for name in _names_in_target(target):
+                self._bind(name.value, Kind.OTHER, node)
+
+        return bind
+
+    def _For(self, node: cst.For) -> None:
+        self._then(node.iter, self._bind_names(node.target, node), node.body, node.orelse)
+
+    def _WithItem(self, node: cst.WithItem) -> None:
+        def bind() -> None:
+            if node.asname is not None:
+                for name in _names_in_target(node.asname.name):
+                    self._bind(name.value, Kind.WITH, node, value=node.item)
+
+        self._then(node.item, bind)
+
+    def _ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
+        def bind() -> None:
+            if node.name is not None and isinstance(node.name.name, cst.Name):
+                self._bind(node.name.name.value, Kind.OTHER, node)
+
+        self._then(node.type, bind, node.body)
+
+    _ExceptStarHandler = _ExceptHandler
+
+    def _MatchAs(self, node: cst.MatchAs) -> None:
         if node.name is not None:
             self._bind(node.name.value, Kind.OTHER, node)
+        self._then(node.pattern)
 
-    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+    def _MatchStar(self, node: cst.MatchStar) -> None:
         if node.name is not None:
             self._bind(node.name.value, Kind.OTHER, node)
 
     # definitions and scopes
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def _FunctionDef(self, node: cst.FunctionDef) -> None:
         kind = Kind.ASYNC_DEF if node.asynchronous is not None else Kind.DEF
-        self._bind(node.name.value, kind, node, qualname=self._member_qualname(node.name.value))
+        name = node.name.value
 
-    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self._push("function", node.name.value, node)
-        self._bind_params(node.params)
+        def bind() -> None:
+            self._bind(name, kind, node, qualname=self._member_qualname(name))
 
-    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self._pop()
+        self._then(
+            *node.decorators,
+            node.params,
+            node.returns,
+            bind,
+            self._push("function", name, node),
+            lambda: self._bind_params(node.params),
+            node.body,
+            self._pop,
+        )
 
-    def visit_Lambda_body(self, node: cst.Lambda) -> None:
-        self._push("function", None, node)
-        self._bind_params(node.params)
+    def _Param(self, node: cst.Param) -> None:
+        self._then(node.annotation, node.default)  # the name is bound in the body's scope
 
-    def leave_Lambda_body(self, node: cst.Lambda) -> None:
-        self._pop()
+    def _Lambda(self, node: cst.Lambda) -> None:
+        self._then(
+            node.params,
+            self._push("function", None, node),
+            lambda: self._bind_params(node.params),
+            node.body,
+            self._pop,
+        )
 
     def _bind_params(self, params: cst.Parameters) -> None:
         every: list[cst.Param] = [*params.posonly_params, *params.params, *params.kwonly_params]
@@ -278,50 +349,29 @@ class _Collector(cst.CSTVisitor):
             annotation = param.annotation.annotation if param.annotation is not None else None
             self._bind(param.name.value, Kind.PARAM, param, value=annotation)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._bind(
-            node.name.value, Kind.CLASS, node, qualname=self._member_qualname(node.name.value)
+    def _ClassDef(self, node: cst.ClassDef) -> None:
+        name = node.name.value
+
+        def bind() -> None:
+            self._bind(name, Kind.CLASS, node, qualname=self._member_qualname(name))
+
+        self._then(
+            *node.decorators,
+            *node.bases,
+            *node.keywords,
+            bind,
+            self._push("class", name, node),
+            node.body,
+            self._pop,
         )
 
-    def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
-        self._push("class", node.name.value, node)
+    def _comprehension(self, node: cst.BaseComp | cst.DictComp) -> None:
+        self._then(self._push("comprehension", None, node), *children(node), self._pop)
 
-    def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
-        self._pop()
+    _ListComp = _SetComp = _GeneratorExp = _DictComp = _comprehension
 
-    def _visit_comp(self, node: cst.CSTNode) -> None:
-        self._push("comprehension", None, node)
-
-    def _leave_comp(self) -> None:
-        self._pop()
-
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._visit_comp(node)
-
-    def leave_ListComp(self, original_node: cst.ListComp) -> None:
-        self._leave_comp()
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._visit_comp(node)
-
-    def leave_SetComp(self, original_node: cst.SetComp) -> None:
-        self._leave_comp()
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._visit_comp(node)
-
-    def leave_DictComp(self, original_node: cst.DictComp) -> None:
-        self._leave_comp()
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._visit_comp(node)
-
-    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
-        self._leave_comp()
-
-    def leave_CompFor_target(self, node: cst.CompFor) -> None:
-        for name in _names_in_target(node.target):
-            self._bind(name.value, Kind.OTHER, node)
+    def _CompFor(self, node: cst.CompFor) -> None:
+        self._then(node.iter, self._bind_names(node.target, node), *node.ifs, node.inner_for_in)
 
 
 class Resolver:
@@ -330,12 +380,13 @@ class Resolver:
     def __init__(self, module: cst.Module, module_name: str, is_package: bool) -> None:
         package = module_name if is_package else module_name.rpartition(".")[0]
         collector = _Collector(module_name, package)
-        module.visit(collector)
+        collector.run(module)
         self.module_name = module_name
         self.root = collector.root
         self._uses = collector.uses
         self._star = collector.star_import
         self._every = collector.every
+        self._candidates: dict[str, frozenset[str]] = {}
 
     def all_bindings(self, name: str) -> Sequence[Binding]:
         """Every binding of NAME, in any scope."""
@@ -364,11 +415,28 @@ class Resolver:
             found = current.bindings.get(name.value)
             if found:
                 if current is first:
-                    before = [b for b in found if b.order < order]
-                    return before[-1] if before else found[-1]
+                    for binding in reversed(found):
+                        if binding.order < order:
+                            return binding
                 return found[-1]
             current = current.parent
         return None
+
+    def names_resolving_to(self, key: str, wanted: Callable[[str], bool]) -> frozenset[str]:
+        """Names with some binding whose qualified name satisfies WANTED (cached under KEY)."""
+        cached = self._candidates.get(key)
+        if cached is None:
+            found = set()
+            for name, bindings in self._every.items():
+                for binding in bindings:
+                    qualname = binding.qualname
+                    if binding.kind is Kind.ALIAS and binding.value is not None:
+                        qualname = self.qualname(binding.value)
+                    if qualname is not None and wanted(qualname):
+                        found.add(name)
+                        break
+            cached = self._candidates[key] = frozenset(found)
+        return cached
 
     def bindings_named(self, name: str) -> Sequence[Binding]:
         """Return every module-level binding of NAME."""

@@ -13,6 +13,7 @@ import libcst as cst
 from lint_rules.core.context import FileContext
 from lint_rules.core.report import Edit
 from lint_rules.core.roles import Where
+from lint_rules.core.walk import children
 
 #: Where an example is linted, by the role it plays (paths under the default roles).
 ROLE_PATHS: dict[str, str] = {
@@ -62,7 +63,7 @@ class Invalid(Valid):
 class Pending:
     """A report before positions are known."""
 
-    node: cst.CSTNode
+    path: tuple[cst.CSTNode, ...]
     message: str
     edits: tuple[tuple[cst.CSTNode, Edit], ...]
 
@@ -120,5 +121,22 @@ class Rule(cst.CSTVisitor):
     def report(
         self, node: cst.CSTNode, message: str, edits: Sequence[tuple[cst.CSTNode, Edit]] = ()
     ) -> None:
-        """Record a finding at NODE; MESSAGE is the text after the code."""
-        self.pending.append(Pending(node, message, tuple(edits)))
+        """Record a finding at NODE (the visited node or one of its children)."""
+        path = list(self.stack)
+        if path and path[-1] is not node:
+            path = self._path_to(path, node)
+        self.pending.append(Pending(tuple(path), message, tuple(edits)))
+
+    @staticmethod
+    def _path_to(path: list[cst.CSTNode], node: cst.CSTNode) -> list[cst.CSTNode]:
+        """Extend PATH (ending at an ancestor of NODE) down to NODE, or cut it back to NODE."""
+        for index in range(len(path) - 1, -1, -1):
+            if path[index] is node:
+                return path[: index + 1]
+        todo: list[list[cst.CSTNode]] = [[path[-1]]]
+        while todo:
+            trail = todo.pop()
+            if trail[-1] is node:
+                return path[:-1] + trail
+            todo.extend([*trail, child] for child in children(trail[-1]))
+        return [*path, node]

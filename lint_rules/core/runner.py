@@ -9,8 +9,10 @@ import libcst as cst
 
 from lint_rules.config import Roles
 from lint_rules.core.context import FileContext
+from lint_rules.core.positions import locate
 from lint_rules.core.report import Report
 from lint_rules.core.rule import Rule
+from lint_rules.core.walk import dispatch
 
 INTERNAL_ERROR = "TXD000"
 
@@ -34,15 +36,24 @@ def lint_context(ctx: FileContext, rules: Sequence[type[Rule]]) -> list[Report]:
         return [_internal_error(exc, "pre-filter")]
     reports: list[Report] = []
     failure: Report | None = None
+    visitors: list[Rule] = []
     for rule in active:
         try:
-            visitor = rule(ctx)
-            module.visit(visitor)
-            for pending in visitor.pending:
-                line, col = ctx.position(pending.node)
-                reports.append(Report(line, col, rule.code, pending.message, pending.edits))
+            visitors.append(rule(ctx))
         except Exception as exc:  # must never escape into flake8
             failure = failure or _internal_error(exc, rule.code)
+    stack: list[cst.CSTNode] = []
+    for visitor in visitors:
+        visitor.stack = stack
+    try:
+        dispatch(module, visitors, stack)
+        tree = ctx.ast_tree if any(visitor.pending for visitor in visitors) else None
+        for visitor in visitors:
+            for pending in visitor.pending:
+                line, col = locate(module, tree, pending.path)
+                reports.append(Report(line, col, visitor.code, pending.message, pending.edits))
+    except Exception as exc:  # must never escape into flake8
+        failure = failure or _internal_error(exc, "rules")
     if failure is not None:
         reports.append(failure)
     return _dedupe(reports)

@@ -117,8 +117,20 @@ class RepositoryWithoutRowSchema(Rule):
                 ):
                     self.export = self.export or statement
 
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        """`from db.row_schemas import UsersRowSchema` (relative imports included)."""
+        if self.export is None or self.imports_schema or isinstance(node.names, cst.ImportStar):
+            return
+        prefix = self.ctx.names.row_schemas + "."
+        for alias in node.names:
+            bound = alias.evaluated_alias or alias.evaluated_name
+            for binding in self.ctx.resolver.all_bindings(bound):
+                qualname = binding.qualname or ""
+                if binding.node is node and qualname.startswith(prefix):
+                    self.imports_schema = qualname.endswith("RowSchema")
+
     def visit_Name(self, node: cst.Name) -> None:
-        """A RowSchema reference (imports included)."""
+        """A RowSchema reference."""
         if self.export is not None and not self.imports_schema:
             self.imports_schema = is_row_schema(self.ctx, node)
 

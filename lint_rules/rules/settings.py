@@ -14,6 +14,7 @@ from lint_rules.core.roles import Where
 from lint_rules.core.rule import Invalid, Rule, Valid
 
 _ENVIRONMENT = frozenset({"os.environ", "os.getenv", "os.environb", "os.getenvb", "posix.environ"})
+_ENVIRONMENT_NAMES = frozenset(q.rpartition(".")[2] for q in _ENVIRONMENT)
 _FIVE_CHARS = re.compile(r"""["']([0-9A-Z]{5})["']""")
 
 
@@ -70,6 +71,12 @@ class EnvironmentRead(Rule):
         self._check(node)
 
     def _check(self, node: cst.Name | cst.Attribute) -> None:
+        name = node.attr.value if isinstance(node, cst.Attribute) else node.value
+        if name not in _ENVIRONMENT_NAMES and not (
+            isinstance(node, cst.Name)
+            and name in self.ctx.resolver.names_resolving_to("environ", _ENVIRONMENT.__contains__)
+        ):
+            return
         qualname = self.ctx.qualname(node)
         if qualname in _ENVIRONMENT:
             self.report(

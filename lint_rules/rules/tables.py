@@ -16,7 +16,15 @@ from lint_rules.core.rule import Invalid, Rule, Valid
 
 
 def _is_table(ctx: FileContext, node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name | cst.Attribute) and ctx.qualname(node) in TABLE_QUALNAMES
+    if isinstance(node, cst.Attribute):
+        if node.attr.value != "Table":
+            return False
+    elif isinstance(node, cst.Name):
+        if node.value not in ctx.resolver.names_resolving_to("Table", TABLE_QUALNAMES.__contains__):
+            return False
+    else:
+        return False
+    return ctx.qualname(node) in TABLE_QUALNAMES
 
 
 def _mentions_table(ctx: FileContext) -> bool:
@@ -488,6 +496,10 @@ class OrmMapping(Rule):
     VALID = (
         Valid("from sqlalchemy import MetaData\n\nmetadata = MetaData()\n", role="db"),
         Valid("class Registry:\n    pass\n\n\nregistry = Registry()\n", role="db"),
+        Valid(
+            "from typing import Protocol\n\n\nclass HasTable(Protocol):\n    __table__: object\n",
+            role="db",
+        ),
     )
     INVALID = (
         Invalid(
@@ -541,8 +553,8 @@ class OrmMapping(Rule):
                 targets = []
                 if isinstance(statement, cst.Assign):
                     targets = [t.target for t in statement.targets]
-                elif isinstance(statement, cst.AnnAssign):
-                    targets = [statement.target]
+                elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
+                    targets = [statement.target]  # a bare annotation maps nothing
                 for target in targets:
                     if isinstance(target, cst.Name) and target.value in (
                         "__tablename__",
