@@ -4,11 +4,70 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import libcst as cst
 
 LITERAL_NAMES = frozenset({"typing.Literal", "typing_extensions.Literal"})
+_BINDING_LINE = re.compile(
+    r"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)|(\w+)[ \t]*(?::|=(?!=)))", re.M
+)
+_SKIPPED_FIELDS = frozenset(
+    {
+        "lpar",
+        "rpar",
+        "comma",
+        "semicolon",
+        "leading_lines",
+        "header",
+        "footer",
+        "lines_after_decorators",
+        "newline",
+        "colon",
+        "dot",
+        "equal",
+        "star_tok",
+    }
+)
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class LazyText:
+    """Source text of a node, rendered only when a message needs it."""
+
+    def __init__(self, module: cst.Module, node: cst.CSTNode, suffix: str = "") -> None:
+        self._module = module
+        self._node = node
+        self._suffix = suffix
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            code = self._module.code_for_node(self._node)
+            self._text = re.sub(r"\s+", " ", code).strip() + self._suffix
+        return self._text
+
+    def with_suffix(self, suffix: str) -> LazyText:
+        """Return the same text followed by SUFFIX."""
+        return LazyText(self._module, self._node, self._suffix + suffix)
+
+
+def child_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Yield the direct children of NODE that carry code (no whitespace or punctuation)."""
+    names = _NODE_FIELDS.get(type(node))
+    if names is None:
+        names = tuple(
+            f.name
+            for f in fields(node)
+            if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
+        )
+        _NODE_FIELDS[type(node)] = names
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, list | tuple):
+            yield from (item for item in value if isinstance(item, cst.CSTNode))
 
 
 def dotted_for(rel: str) -> tuple[str, bool]:
@@ -64,6 +123,7 @@ class PyModule:
     classes: dict[str, cst.ClassDef] = field(default_factory=dict)
     functions: dict[str, cst.FunctionDef] = field(default_factory=dict)
     _lines: list[str] | None = None
+    _binding_lines: dict[str, int] | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -82,6 +142,16 @@ class PyModule:
 
     def line_of_name(self, name: str, start: int = 1) -> int:
         """Return the line where NAME is bound at the start of a statement (def, class or `=`)."""
+        if start <= 1:
+            if self._binding_lines is None:
+                self._binding_lines = {}
+                line, position = 1, 0
+                for match in _BINDING_LINE.finditer(self.source):
+                    line += self.source.count("\n", position, match.start())
+                    position = match.start()
+                    bound = match.group(1) or match.group(2) or match.group(3)
+                    self._binding_lines.setdefault(bound, line)
+            return self._binding_lines.get(name, 1)
         escaped = re.escape(name)
         return self.line_of(
             rf"^\s*(?:(?:async\s+)?def\s+{escaped}\b|class\s+{escaped}\b|{escaped}\s*[:=])", start
@@ -193,4 +263,4 @@ def iter_calls(node: cst.CSTNode) -> Iterator[cst.Call]:
         current = stack.pop()
         if isinstance(current, cst.Call):
             yield current
-        stack.extend(reversed(current.children))
+        stack.extend(reversed(list(child_nodes(current))))

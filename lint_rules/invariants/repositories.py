@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from lint_rules.invariants.project import Project
-from lint_rules.invariants.pysource import PyModule, iter_calls, positional_args
+from lint_rules.invariants.pysource import PyModule, child_nodes, iter_calls, positional_args
 from lint_rules.invariants.tables import SchemaInfo
 
 _DELETES = frozenset(
@@ -62,7 +62,9 @@ def deletes_first_parameter(module: PyModule, function: cst.FunctionDef) -> bool
     return False
 
 
-class _Visitor(cst.CSTVisitor):
+class _Scanner:
+    """One pass over a repository module: provider use and prune deletes."""
+
     def __init__(
         self, project: Project, info: RepositoryInfo, tables: dict[str, str], schema_dotted: str
     ) -> None:
@@ -71,17 +73,19 @@ class _Visitor(cst.CSTVisitor):
         self.module = info.module
         self.tables = tables
         self.schema_dotted = schema_dotted
-        self.functions: list[str] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:  # noqa: N802
-        self.functions.append(node.name.value)
+    def scan(self, node: cst.CSTNode, prune: str | None) -> None:
+        """Visit NODE and its children; PRUNE names the enclosing `prune_*` function."""
+        if isinstance(node, cst.FunctionDef) and node.name.value.startswith("prune_"):
+            prune = node.name.value
+        elif isinstance(node, cst.With) and node.asynchronous is not None:
+            self.with_items(node)
+        elif isinstance(node, cst.Call) and prune is not None:
+            self.call(node, prune)
+        for child in child_nodes(node):
+            self.scan(child, prune)
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:  # noqa: N802
-        self.functions.pop()
-
-    def visit_With(self, node: cst.With) -> None:  # noqa: N802
-        if node.asynchronous is None:
-            return
+    def with_items(self, node: cst.With) -> None:
         for item in node.items:
             call = item.item
             if isinstance(call, cst.Call):
@@ -107,10 +111,7 @@ class _Visitor(cst.CSTVisitor):
             self.project.memo[key] = deletes_first_parameter(symbol.module, function)
         return self.project.memo[key] is True
 
-    def visit_Call(self, node: cst.Call) -> None:  # noqa: N802
-        prune = next((name for name in reversed(self.functions) if name.startswith("prune_")), None)
-        if prune is None:
-            return
+    def call(self, node: cst.Call, prune: str) -> None:
         table = None
         args = positional_args(node)
         if _is_delete(self.module, node):
@@ -148,7 +149,7 @@ def read_repositories(project: Project, schema: SchemaInfo) -> list[RepositoryIn
                 (local, qualified.rpartition(".")[0]) for local, qualified in module.imports.items()
             )
         ) or any(star.startswith(row_schemas) for star in module.star_imports)
-        module.tree.visit(_Visitor(project, info, tables, schema_dotted))
+        _Scanner(project, info, tables, schema_dotted).scan(module.tree, None)
         found.append(info)
     project.memo[key] = found
     return found

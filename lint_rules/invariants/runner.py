@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,25 +25,60 @@ from lint_rules.invariants.project import Project
 from lint_rules.invariants.settings import Settings
 from lint_rules.invariants.tables import SchemaInfo, read_schema
 
-SchemaCheck = Callable[[Project, SchemaInfo], Iterable[Message]]
-PlainCheck = Callable[[Project], Iterable[Message]]
+Check = Callable[[Project, SchemaInfo], Iterable[Message]]
 
-SCHEMA_CHECKS: tuple[tuple[frozenset[str], SchemaCheck], ...] = (
-    (check_row_schemas.CODES, check_row_schemas.check),
-    (check_factories.CODES, check_factories.check),
-    (check_retention.CODES, check_retention.check),
-    (check_repositories.CODES, check_repositories.check),
+
+def _plain(check: Callable[[Project], Iterable[Message]]) -> Check:
+    return lambda project, _schema: check(project)
+
+
+# Families grouped so that each group can run in its own process on a large project: a group's
+# families share cached reads (repositories feed both TXI042 and TXI051).
+GROUPS: tuple[tuple[tuple[frozenset[str], Check], ...], ...] = (
+    ((check_row_schemas.CODES, check_row_schemas.check),),
+    (
+        (check_repositories.CODES, check_repositories.check),
+        (check_retention.CODES, check_retention.check),
+    ),
+    (
+        (check_factories.CODES, check_factories.check),
+        (check_triggers.CODES, _plain(check_triggers.check)),
+        (check_migrations.CODES, _plain(check_migrations.check)),
+        (check_generated.CODES, _plain(check_generated.check)),
+        (check_events.CODES, _plain(check_events.check)),
+    ),
 )
-PLAIN_CHECKS: tuple[tuple[frozenset[str], PlainCheck], ...] = (
-    (check_triggers.CODES, check_triggers.check),
-    (check_migrations.CODES, check_migrations.check),
-    (check_generated.CODES, check_generated.check),
-    (check_events.CODES, check_events.check),
-)
+# Below this many Python files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 300
+_FORKED: tuple[Project, SchemaInfo] | None = None
 
 
-def run_checks(root: Path, settings: Settings) -> list[Message]:
-    """Check the project at ROOT statically and return its messages, sorted by path and line."""
+def _run_group(index: int) -> list[Message]:
+    """Run group INDEX on the project inherited from the parent (fork) or given directly."""
+    assert _FORKED is not None
+    project, schema = _FORKED
+    found: list[Message] = []
+    for codes, check in GROUPS[index]:
+        if any(project.settings.wants(code) for code in codes):
+            found.extend(check(project, schema))
+    return found
+
+
+def _parallel(package: Path, jobs: int | None) -> bool:
+    if jobs is not None:
+        return jobs > 1
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    modules = itertools.islice(package.rglob("*.py"), PARALLEL_THRESHOLD)
+    return sum(1 for _ in modules) >= PARALLEL_THRESHOLD
+
+
+def run_checks(root: Path, settings: Settings, jobs: int | None = None) -> list[Message]:
+    """Check the project at ROOT statically and return its messages, sorted by path and line.
+
+    JOBS > 1 runs the check groups in forked processes (None: only for large projects).
+    """
+    global _FORKED
     if not root.is_dir():
         raise ConfigError(f"{root}: not a directory")
     project = Project(root, settings)
@@ -50,15 +88,18 @@ def run_checks(root: Path, settings: Settings) -> list[Message]:
             f"{root}: schema module `{schema_rel}` not found; set `schema-module` (and "
             "`db-package`) in [tool.txlint] of pyproject.toml or pass --schema-module"
         )
-    found: list[Message] = []
-    schema: SchemaInfo | None = None
-    for codes, schema_check in SCHEMA_CHECKS:
-        if any(settings.wants(code) for code in codes):
-            schema = schema or read_schema(project)
-            found.extend(schema_check(project, schema))
-    for codes, plain_check in PLAIN_CHECKS:
-        if any(settings.wants(code) for code in codes):
-            found.extend(plain_check(project))
+    _FORKED = (project, read_schema(project))
+    try:
+        indexes = range(len(GROUPS))
+        package = root / settings.roles.db_package
+        if _parallel(package, jobs) and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(min(len(GROUPS), 2)) as pool:
+                results = pool.map(_run_group, indexes)
+        else:
+            results = [_run_group(index) for index in indexes]
+    finally:
+        _FORKED = None
+    found = [message for group in results for message in group]
     return sorted({m for m in found if settings.wants(m.code)})
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from lint_rules.invariants.project import Project, Symbol
-from lint_rules.invariants.pysource import LITERAL_NAMES, PyModule, string_value
+from lint_rules.invariants.pysource import LITERAL_NAMES, LazyText, PyModule, string_value
 
 TYPED_DICT = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
 WRAPPERS = frozenset(
@@ -56,7 +56,7 @@ class FieldType:
 
     family: str | None
     nullable: bool
-    detail: str
+    detail: str | LazyText
     enum_values: frozenset[str] | None = None
     weak: str | None = None
 
@@ -80,9 +80,9 @@ class ShapeInfo:
     unreadable: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _code(module: PyModule, node: cst.CSTNode) -> str:
+def _code(module: PyModule, node: cst.CSTNode) -> LazyText:
     assert module.tree is not None
-    return re.sub(r"\s+", " ", module.tree.code_for_node(node)).strip()
+    return LazyText(module.tree, node)
 
 
 class AnnotationReader:
@@ -99,11 +99,11 @@ class AnnotationReader:
         detail = _code(self.module, node)
         return self._classify(self.module, node, detail, depth)
 
-    def _unknown(self, detail: str) -> FieldType:
+    def _unknown(self, detail: LazyText) -> FieldType:
         return FieldType(None, False, detail)
 
     def _classify(
-        self, module: PyModule, node: cst.BaseExpression, detail: str, depth: int
+        self, module: PyModule, node: cst.BaseExpression, detail: LazyText, depth: int
     ) -> FieldType:
         if depth > _MAX_DEPTH:
             return self._unknown(detail)
@@ -124,7 +124,7 @@ class AnnotationReader:
         return self._unknown(detail)
 
     def _union(
-        self, module: PyModule, members: list[cst.BaseExpression], detail: str, depth: int
+        self, module: PyModule, members: list[cst.BaseExpression], detail: LazyText, depth: int
     ) -> FieldType:
         flat: list[cst.BaseExpression] = []
         while members:
@@ -145,7 +145,7 @@ class AnnotationReader:
         return FieldType(None, nullable, detail)
 
     def _subscript(
-        self, module: PyModule, node: cst.Subscript, detail: str, depth: int
+        self, module: PyModule, node: cst.Subscript, detail: LazyText, depth: int
     ) -> FieldType:
         head = module.qualify(node.value)
         items = [
@@ -175,7 +175,7 @@ class AnnotationReader:
         return self._unknown(detail)
 
     def _named(
-        self, module: PyModule, node: cst.Name | cst.Attribute, detail: str, depth: int
+        self, module: PyModule, node: cst.Name | cst.Attribute, detail: LazyText, depth: int
     ) -> FieldType:
         qualified = module.qualify(node)
         if qualified is None:
@@ -189,7 +189,7 @@ class AnnotationReader:
             return self._unknown(detail)
         return self._symbol(symbol, detail, depth)
 
-    def _symbol(self, symbol: Symbol, detail: str, depth: int) -> FieldType:
+    def _symbol(self, symbol: Symbol, detail: LazyText, depth: int) -> FieldType:
         key = ("field-type", symbol.module.rel, symbol.name)
         cached = self.project.memo.get(key)
         if isinstance(cached, FieldType):
@@ -207,7 +207,7 @@ class AnnotationReader:
         self.project.memo[key] = found
         return found
 
-    def _symbol_uncached(self, symbol: Symbol, detail: str, depth: int) -> FieldType:
+    def _symbol_uncached(self, symbol: Symbol, detail: LazyText, depth: int) -> FieldType:
         module = symbol.module
         if symbol.name in module.classes:
             if is_typed_dict(self.project, module, module.classes[symbol.name]):

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from lint_rules.invariants.project import Project
-from lint_rules.invariants.pysource import PyModule, call_keyword, positional_args, string_value
+from lint_rules.invariants.pysource import (
+    LazyText,
+    PyModule,
+    call_keyword,
+    positional_args,
+    string_value,
+)
 
 # SQLAlchemy type name (last dotted part) -> type family shared with the RowShape reader.
 TYPE_FAMILIES: dict[str, str] = {
@@ -48,7 +54,7 @@ class ColumnType:
     """The type family of a column (None when unreadable) and, for enums, its values."""
 
     family: str | None
-    detail: str
+    detail: str | LazyText
     enum_values: frozenset[str] | None = None
 
 
@@ -98,9 +104,9 @@ def _is_sqlalchemy(qualified: str | None, names: frozenset[str] | set[str]) -> s
     return None
 
 
-def _source(module: PyModule, node: cst.CSTNode) -> str:
+def _source(module: PyModule, node: cst.CSTNode) -> LazyText:
     assert module.tree is not None
-    return re.sub(r"\s+", " ", module.tree.code_for_node(node)).strip()
+    return LazyText(module.tree, node)
 
 
 class _SchemaReader:
@@ -116,19 +122,21 @@ class _SchemaReader:
             if arg.star == "*":
                 found = self.project.str_tuple(self.module, arg.value)
                 if found is None:
-                    return ColumnType(None, f"{detail} (enum values not a readable tuple)")
+                    return ColumnType(
+                        None, detail.with_suffix(" (enum values not a readable tuple)")
+                    )
                 values.extend(found)
                 continue
             text = string_value(arg.value)
             if text is None:
                 found_enum = self.project.str_tuple(self.module, arg.value)
                 if found_enum is None:
-                    return ColumnType(None, f"{detail} (enum values not readable)")
+                    return ColumnType(None, detail.with_suffix(" (enum values not readable)"))
                 values.extend(found_enum)
                 continue
             values.append(text)
         if not values:
-            return ColumnType(None, f"{detail} (enum without values)")
+            return ColumnType(None, detail.with_suffix(" (enum without values)"))
         return ColumnType("enum", detail, frozenset(values))
 
     def column_type(self, node: cst.BaseExpression) -> ColumnType:
@@ -194,9 +202,8 @@ class _SchemaReader:
             elif isinstance(item, cst.Call) and _is_sqlalchemy(qualified, set(NON_COLUMN_ITEMS)):
                 continue
             else:
-                table.unreadable.append(
-                    (line, f"table item `{_source(self.module, item)[:60]}` is not a Column")
-                )
+                text = str(_source(self.module, item))[:60]
+                table.unreadable.append((line, f"table item `{text}` is not a Column"))
         return table
 
     def read(self) -> SchemaInfo:

@@ -371,3 +371,18 @@ def test_every_code_has_a_mutation() -> None:
     from lint_rules.invariants.model import CODES
 
     assert {code for code, _ in MUTATIONS.values()} == set(CODES)
+
+
+@pytest.mark.parametrize(
+    "name", ["field missing", "trigger not asserted", "pruned table without default"]
+)
+def test_parallel_run_matches_sequential(project: Path, name: str) -> None:
+    """Forked check groups (used on large projects) report exactly what one process reports."""
+    from lint_rules.invariants.runner import run_checks
+    from lint_rules.invariants.settings import load_settings
+
+    MUTATIONS[name][1](project)
+    settings = load_settings(project)
+    sequential = run_checks(project, settings, jobs=1)
+    assert sequential
+    assert run_checks(project, settings, jobs=2) == sequential
