@@ -361,15 +361,20 @@ def _compare_columns(conn: Connection, metadata: MetaData) -> Iterator[str]:
             yield line
 
 
+def compare(conn: Connection, metadata: MetaData = project_metadata) -> list[str]:
+    """Return every difference between CONN's database and METADATA, one readable line each."""
+    return [
+        *_compare_columns(conn, metadata),
+        *_compare_indexes(conn, metadata),
+        *_compare_constraints(conn, metadata),
+        *_compare_enums(conn, metadata),
+    ]
+
+
 def find_drift(url: str, metadata: MetaData = project_metadata) -> list[str]:
     """Return every difference between the database at URL and METADATA, one readable line each."""
     with _connection(url) as conn:
-        return [
-            *_compare_columns(conn, metadata),
-            *_compare_indexes(conn, metadata),
-            *_compare_constraints(conn, metadata),
-            *_compare_enums(conn, metadata),
-        ]
+        return compare(conn, metadata)
 
 
 def describe(differences: Sequence[str]) -> str:

@@ -184,42 +184,58 @@ def _check_not_drifted(files: list[MigrationFile], journal: dict[str, _JournalRo
         )
 
 
+_Statement = tuple[int, str]
+
+
 def _line_of(text: str, position: int) -> int:
     return text.count("\n", 0, max(position - 1, 0)) + 1
 
 
-def _describe_failure(migration: MigrationFile, exc: psycopg.Error, offset: int = 0) -> str:
+def _describe_failure(
+    migration: MigrationFile, exc: psycopg.Error, statements: list[_Statement], index: int
+) -> str:
     diag = exc.diag
-    where = ""
+    offset, _sql = statements[index]
     position = diag.statement_position
     if position is not None and position.isdigit():
         where = f" at line {_line_of(migration.text, offset + int(position))}"
+    else:
+        where = f" at line {_line_of(migration.text, offset + 1)}"
+    if len(statements) > 1:
+        where += f" (statement {index + 1} of {len(statements)})"
     detail = (diag.message_primary or str(exc)).strip()
     state = f" [{exc.sqlstate}]" if exc.sqlstate else ""
     return redact(f"migration {migration.name} failed{where}{state}: {detail}")
 
 
-def _transaction_control(migration: MigrationFile) -> bool:
-    """Tell whether the file contains its own BEGIN/COMMIT/ROLLBACK (breaks atomicity)."""
-    try:
-        statements = pglast.parse_sql(migration.text)
-    except pglast.parser.ParseError:
-        return False  # the server reports the syntax error with its position
-    return any(isinstance(raw.stmt, pglast.ast.TransactionStmt) for raw in statements if raw.stmt)
-
-
-def _statements(migration: MigrationFile) -> list[tuple[int, str]]:
+def _split(migration: MigrationFile) -> tuple[list[_Statement], bool]:
+    """Return the file's statements with their offsets, and whether it has BEGIN/COMMIT."""
     try:
         slices = pglast.split(migration.text, with_parser=True, only_slices=True)
-    except pglast.parser.ParseError as exc:
-        raise MigrationError(
-            f"migration {migration.name} cannot be split into statements: {exc}"
-        ) from exc
-    return [(s.start or 0, migration.text[s]) for s in slices]
+        parsed = pglast.parse_sql(migration.text)
+    except pglast.parser.ParseError:
+        # Let the server report the syntax error (with its position) on the whole file.
+        return [(0, migration.text)], False
+    own_transaction = any(isinstance(raw.stmt, pglast.ast.TransactionStmt) for raw in parsed)
+    return [(s.start or 0, migration.text[s]) for s in slices], own_transaction
+
+
+def _run_statements(
+    conn: psycopg.Connection, migration: MigrationFile, statements: list[_Statement], note: str
+) -> None:
+    for index, (_offset, statement) in enumerate(statements):
+        try:
+            conn.execute(statement.encode())
+        except psycopg.Error as exc:
+            suffix = note.format(done=index)
+            raise MigrationError(
+                _describe_failure(migration, exc, statements, index) + suffix
+            ) from exc
 
 
 def _apply_in_transaction(conn: psycopg.Connection, migration: MigrationFile) -> int:
-    if _transaction_control(migration):
+    statements, own_transaction = _split(migration)
+    if own_transaction:
         raise MigrationError(
             f"migration {migration.name} contains BEGIN/COMMIT/ROLLBACK: remove them (the runner "
             f"wraps each file in a transaction) or start the file with `{NO_TRANSACTION_MARKER}`"
@@ -227,30 +243,28 @@ def _apply_in_transaction(conn: psycopg.Connection, migration: MigrationFile) ->
     started = time.monotonic()
     try:
         with conn.transaction():
-            conn.execute(migration.text.encode())
+            _run_statements(
+                conn, migration, statements, "; the file was rolled back and nothing after it ran"
+            )
             elapsed = round((time.monotonic() - started) * 1000)
             conn.execute(_INSERT_JOURNAL, (migration.name, migration.checksum, elapsed))
     except psycopg.Error as exc:
         raise MigrationError(
-            _describe_failure(migration, exc) + "; the file was rolled back and nothing after "
-            "it ran"
+            f"migration {migration.name}: journal row failed, file rolled back: {redact(str(exc))}"
         ) from exc
     return elapsed
 
 
 def _apply_without_transaction(conn: psycopg.Connection, migration: MigrationFile) -> int:
-    statements = _statements(migration)
+    statements, _own_transaction = _split(migration)
     started = time.monotonic()
-    for index, (offset, statement) in enumerate(statements, start=1):
-        try:
-            conn.execute(statement.encode())
-        except psycopg.Error as exc:
-            raise MigrationError(
-                _describe_failure(migration, exc, offset)
-                + f" (statement {index} of {len(statements)}; it runs without a transaction, so "
-                f"statements 1..{index - 1} stay applied and the file is not journaled: make it "
-                "safe to re-run, e.g. IF NOT EXISTS, then run again)"
-            ) from exc
+    _run_statements(
+        conn,
+        migration,
+        statements,
+        "; the file runs without a transaction, so its first {done} statement(s) stay applied "
+        "and it is not journaled: make it safe to re-run (e.g. IF NOT EXISTS), then run again",
+    )
     elapsed = round((time.monotonic() - started) * 1000)
     try:
         conn.execute(_INSERT_JOURNAL, (migration.name, migration.checksum, elapsed))

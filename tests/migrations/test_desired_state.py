@@ -52,18 +52,18 @@ def _grants(url: str) -> dict[str, set[str]]:
     return grants
 
 
-def test_applying_twice_gives_identical_rows(migrated_url: str) -> None:
-    first = _snapshot(migrated_url)
+def test_applying_twice_gives_identical_rows(clean_database_url: str) -> None:
+    first = _snapshot(clean_database_url)
 
-    apply_desired_state(migrated_url, SCHEMAS)
+    apply_desired_state(clean_database_url, SCHEMAS)
 
-    assert _snapshot(migrated_url) == first
+    assert _snapshot(clean_database_url) == first
     assert len(first[0]) == 3
     assert len(first[1]) == len(PERMISSIONS) == 17
 
 
-def test_role_permissions_match_the_literals(migrated_url: str) -> None:
-    grants = _grants(migrated_url)
+def test_role_permissions_match_the_literals(clean_database_url: str) -> None:
+    grants = _grants(clean_database_url)
 
     assert grants == {role: set(ROLE_PERMISSIONS[role]) for role in MEMBERSHIP_ROLES}
     assert len(grants["owner"]) == 17
@@ -72,9 +72,9 @@ def test_role_permissions_match_the_literals(migrated_url: str) -> None:
 
 
 def test_stale_grants_and_unknown_permissions_are_removed_custom_roles_kept(
-    migrated_url: str,
+    clean_database_url: str,
 ) -> None:
-    with psycopg.connect(migrated_url) as conn:
+    with psycopg.connect(clean_database_url) as conn:
         conn.execute(
             "INSERT INTO role_permissions (role_id, permission_id)"
             " SELECT r.id, p.id FROM roles r, permissions p"
@@ -93,29 +93,29 @@ def test_stale_grants_and_unknown_permissions_are_removed_custom_roles_kept(
             " WHERE r.id = rp.role_id AND r.name = 'owner'"
         )
 
-    apply_desired_state(migrated_url, SCHEMAS)
+    apply_desired_state(clean_database_url, SCHEMAS)
 
-    grants = _grants(migrated_url)
+    grants = _grants(clean_database_url)
     assert grants["member"] == set(ROLE_PERMISSIONS["member"])
     assert grants["admin"] == set(ROLE_PERMISSIONS["admin"])
     assert grants["owner"] == set(PERMISSIONS)
     assert grants["auditor"] == {"view_analytics"}
-    with psycopg.connect(migrated_url) as conn:
+    with psycopg.connect(clean_database_url) as conn:
         keys = {r[0] for r in conn.execute("SELECT key FROM permissions").fetchall()}
     assert keys == set(PERMISSIONS)
 
 
-def test_retention_settings_are_restored_after_an_operator_edit(migrated_url: str) -> None:
-    with psycopg.connect(migrated_url) as conn:
+def test_retention_settings_are_restored_after_an_operator_edit(clean_database_url: str) -> None:
+    with psycopg.connect(clean_database_url) as conn:
         conn.execute(
             'UPDATE system_settings SET value = \'{"invitations": {"enabled": false,'
             ' "retention_days": 1}}\', description = NULL WHERE key = %s',
             (RETENTION_SETTINGS_KEY,),
         )
 
-    apply_desired_state(migrated_url, SCHEMAS)
+    apply_desired_state(clean_database_url, SCHEMAS)
 
-    with psycopg.connect(migrated_url) as conn:
+    with psycopg.connect(clean_database_url) as conn:
         row = conn.execute(
             "SELECT value, description FROM system_settings WHERE key = %s",
             (RETENTION_SETTINGS_KEY,),
@@ -129,7 +129,7 @@ def test_retention_settings_are_restored_after_an_operator_edit(migrated_url: st
     assert all(table in description for table in NEVER_PRUNED_TABLES)
 
 
-def test_a_failing_file_rolls_back_every_file(migrated_url: str, tmp_path: Path) -> None:
+def test_a_failing_file_rolls_back_every_file(clean_database_url: str, tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "first.sql").write_text(
         "INSERT INTO system_settings (key, value) VALUES ('from_first', '{}');\n"
@@ -137,14 +137,14 @@ def test_a_failing_file_rolls_back_every_file(migrated_url: str, tmp_path: Path)
     (tmp_path / "b.sql").write_text("INSERT INTO no_such_table VALUES (1);\n")
 
     with pytest.raises(MigrationError, match=r"desired-state file b\.sql failed"):
-        apply_desired_state(migrated_url, tmp_path)
+        apply_desired_state(clean_database_url, tmp_path)
 
-    with psycopg.connect(migrated_url) as conn:
+    with psycopg.connect(clean_database_url) as conn:
         found = conn.execute("SELECT 1 FROM system_settings WHERE key = 'from_first'").fetchall()
     assert found == []
 
 
-def test_files_are_applied_in_path_order(migrated_url: str, tmp_path: Path) -> None:
+def test_files_are_applied_in_path_order(clean_database_url: str, tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "a.sql").write_text("UPDATE system_settings SET description = 'b/a';\n")
     (tmp_path / "a.sql").write_text("UPDATE system_settings SET description = 'a';\n")
@@ -152,10 +152,10 @@ def test_files_are_applied_in_path_order(migrated_url: str, tmp_path: Path) -> N
         "UPDATE system_settings SET description = description || '+c';\n"
     )
 
-    applied = apply_desired_state(migrated_url, tmp_path)
+    applied = apply_desired_state(clean_database_url, tmp_path)
 
     assert [p.relative_to(tmp_path).as_posix() for p in applied] == ["a.sql", "b/a.sql", "c.sql"]
-    with psycopg.connect(migrated_url) as conn:
+    with psycopg.connect(clean_database_url) as conn:
         row = conn.execute("SELECT description FROM system_settings").fetchone()
     assert row == ("b/a+c",)
 
@@ -214,10 +214,12 @@ def test_schemas_check_fails_when_a_file_is_missing(run_txdb: RunTxdb, tmp_path:
 
 
 def test_schemas_generate_then_apply_through_the_cli(
-    run_txdb: RunTxdb, migrated_url: str, tmp_path: Path
+    run_txdb: RunTxdb, clean_database_url: str, tmp_path: Path
 ) -> None:
     generated = run_txdb("schemas", "generate", "--schemas-dir", str(tmp_path))
-    applied = run_txdb("schemas", "apply", "--url", migrated_url, "--schemas-dir", str(tmp_path))
+    applied = run_txdb(
+        "schemas", "apply", "--url", clean_database_url, "--schemas-dir", str(tmp_path)
+    )
 
     assert generated.returncode == 0, generated.stderr
     assert "wrote permissions/reconcile_role_permissions.sql" in generated.stdout
@@ -228,6 +230,8 @@ def test_schemas_generate_then_apply_through_the_cli(
     ]
 
 
-def test_missing_schemas_directory_is_a_clear_error(migrated_url: str, tmp_path: Path) -> None:
+def test_missing_schemas_directory_is_a_clear_error(
+    clean_database_url: str, tmp_path: Path
+) -> None:
     with pytest.raises(MigrationError, match="txdb schemas generate"):
-        apply_desired_state(migrated_url, tmp_path / "absent")
+        apply_desired_state(clean_database_url, tmp_path / "absent")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from sqlalchemy import create_engine, text
 
-from db.drift import find_drift, normalized_index
+from db.client import normalize_url
+from db.drift import compare, find_drift, normalized_index
 from tests.migrations.conftest import RunTxdb
 
 
@@ -76,11 +78,15 @@ def test_expression_index_spellings_normalise_alike() -> None:
     ],
     ids=lambda value: value[:40],
 )
-def test_planted_difference_is_reported(migrated_url: str, planted: str, expected: str) -> None:
-    with psycopg.connect(migrated_url, autocommit=True) as conn:
-        conn.execute(planted.encode())
-
-    differences = find_drift(migrated_url)
+def test_planted_difference_is_reported(txdb_url: str, planted: str, expected: str) -> None:
+    engine = create_engine(normalize_url(txdb_url))
+    try:
+        with engine.connect() as conn:  # planted inside a transaction that is rolled back
+            conn.execute(text(planted))
+            differences = compare(conn)
+            conn.rollback()
+    finally:
+        engine.dispose()
 
     wanted = expected.split("|")
     assert len(differences) == len(wanted), differences
