@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from db.client import Database
 from db.errors import DbError
@@ -114,5 +113,6 @@ async def test_prune_expired_boundaries_and_batches(database: Database, persist:
         )
     assert await auth_login_oidc_states_repository.prune_expired(T0, batch_size=2) == 5
     async with database.connect() as conn:
-        left = set((await conn.scalars(select(auth_login_oidc_states.c.state))).all())
+        stored = (await conn.execute(auth_login_oidc_states.select())).all()
+    left = {row.state for row in stored}
     assert left == {"expired-at", "consumed-at", "pending"}

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from db.client import Database
 from db.errors import DbError
@@ -173,5 +172,6 @@ async def test_prune_expired_boundaries_and_batches(
         )
     assert await auth_login_refresh_tokens_repository.prune_expired(T0, batch_size=2) == 3
     async with database.connect() as conn:
-        left = set((await conn.scalars(select(auth_login_refresh_tokens.c.token_hash))).all())
+        stored = (await conn.execute(auth_login_refresh_tokens.select())).all()
+    left = {row.token_hash for row in stored}
     assert left == {"expired-at", "revoked-at", "used-at", "active"}

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
 
 from db.client import Database
 from db.errors import DbError
@@ -34,7 +33,7 @@ async def user(database: Database, persist: Persist) -> dict[str, Any]:
 async def _set_last_seen(database: Database, session_id: uuid.UUID, ago: timedelta) -> None:
     async with database.connect() as conn:
         await conn.execute(
-            update(auth_login_sessions)
+            auth_login_sessions.update()
             .where(auth_login_sessions.c.id == session_id)
             .values(last_seen_at=datetime.now(UTC) - ago)
         )
@@ -162,8 +161,8 @@ async def test_prune_expired_boundaries_cascade_and_batches(
         )
     assert await auth_login_sessions_repository.prune_expired(T0, batch_size=2) == 6
     async with database.connect() as conn:
-        left = set((await conn.scalars(select(auth_login_sessions.c.created_ip))).all())
-        tokens = (await conn.execute(select(auth_login_refresh_tokens))).all()
+        left = {row.created_ip for row in (await conn.execute(auth_login_sessions.select())).all()}
+        tokens = (await conn.execute(auth_login_refresh_tokens.select())).all()
     assert left == {"expired-at", "revoked-at", "live"}
     assert tokens == []
 
@@ -178,5 +177,6 @@ async def test_prune_audit_events_is_strict_and_batched(
         )
     assert await auth_login_sessions_repository.prune_audit_events(T0, batch_size=1) == 3
     async with database.connect() as conn:
-        left = sorted((await conn.scalars(select(auth_login_audit_events.c.created_at))).all())
+        rows = (await conn.execute(auth_login_audit_events.select())).all()
+    left = sorted(row.created_at for row in rows)
     assert left == [T0, T0 + US]

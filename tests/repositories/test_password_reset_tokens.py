@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from db.client import Database
 from db.errors import DbError
@@ -29,7 +28,8 @@ async def user(database: Database, persist: Persist) -> dict[str, Any]:
 
 async def _hashes(database: Database) -> set[str]:
     async with database.connect() as conn:
-        return set((await conn.scalars(select(password_reset_tokens.c.token_hash))).all())
+        rows = (await conn.execute(password_reset_tokens.select())).all()
+    return {row.token_hash for row in rows}
 
 
 async def test_create_uses_the_30_minute_default_expiry(user: dict[str, Any]) -> None:

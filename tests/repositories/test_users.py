@@ -29,15 +29,14 @@ async def test_create_normalises_email_and_returns_decoded_row(database: Databas
     assert await users_repository.find_by_id(user["id"]) == user
 
 
-@pytest.mark.parametrize("variant", ["bob@example.com", "BOB@example.com", "  Bob@Example.com  "])
-async def test_duplicate_email_in_any_case_or_spacing_is_rejected(
-    database: Database, variant: str
-) -> None:
+async def test_duplicate_email_in_any_case_or_spacing_is_rejected(database: Database) -> None:
     await users_repository.create(email="bob@example.com", password_hash="h", name="Bob")
-    with pytest.raises(DbError) as caught:
-        await users_repository.create(email=variant, password_hash="h", name="Bob 2")
-    assert caught.value.code == "DB_USER_EMAIL_UNIQUE_VIOLATION"
-    assert caught.value.constraint in ("users_email_key", "users_email_ci_unique")
+    for variant in ("bob@example.com", "BOB@example.com", "  Bob@Example.com  "):
+        with pytest.raises(DbError) as caught:
+            await users_repository.create(email=variant, password_hash="h", name="Bob 2")
+        assert caught.value.code == "DB_USER_EMAIL_UNIQUE_VIOLATION", variant
+        assert caught.value.constraint in ("users_email_key", "users_email_ci_unique")
+    assert await users_repository.create(email="bob2@example.com", password_hash="h", name="B")
 
 
 async def test_concurrent_sign_up_with_one_email_has_exactly_one_winner(
