@@ -215,3 +215,14 @@ def test_rules_and_fix_delegate(
     assert _run(capsys, "rules") == (0, "| TXD101 | table |\n", "")
     assert main(["fix", str(tmp_path / "a.py"), "--root", str(tmp_path)]) == 1
     assert calls[0][0] == [tmp_path / "a.py"]
+
+
+def test_docs_page_documents_every_code_and_hint() -> None:
+    """docs/invariants.md has a section for every TXI code with the hint txlint prints."""
+    from lint_rules.invariants.model import CODES
+    from tests.invariants.conftest import REPO_ROOT
+
+    page = (REPO_ROOT / "docs" / "invariants.md").read_text(encoding="utf-8")
+    for code, info in CODES.items():
+        assert f"### {code}\n" in page
+        assert f"**Hint:** {info.hint}\n" in page
