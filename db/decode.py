@@ -22,7 +22,7 @@ def _summary(exc: ValidationError) -> str:
     return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 
 
-def decode_row(schema: TypeAdapter[T], row: Mapping[str, Any], context: str) -> T:
+def decode_row(schema: TypeAdapter[T], row: Mapping[Any, Any], context: str) -> T:
     """Decode one row with SCHEMA or raise `DB_DECODE_FAILED`."""
     try:
         return schema.validate_python(dict(row))
@@ -31,13 +31,13 @@ def decode_row(schema: TypeAdapter[T], row: Mapping[str, Any], context: str) -> 
 
 
 def decode_optional(
-    schema: TypeAdapter[T], row: Mapping[str, Any] | None, context: str
+    schema: TypeAdapter[T], row: Mapping[Any, Any] | None, context: str
 ) -> T | None:
     """Decode ROW with SCHEMA, or return `None` when there is no row."""
     return None if row is None else decode_row(schema, row, context)
 
 
-def decode_rows(schema: TypeAdapter[T], rows: Iterable[Mapping[str, Any]], context: str) -> list[T]:
+def decode_rows(schema: TypeAdapter[T], rows: Iterable[Mapping[Any, Any]], context: str) -> list[T]:
     """Decode every row with SCHEMA or raise `DB_DECODE_FAILED`."""
     return [decode_row(schema, row, context) for row in rows]
 

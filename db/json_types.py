@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias, Union
 
 from pydantic import ConfigDict, TypeAdapter
+from typing_extensions import TypeAliasType
 
 JsonPrimitive: TypeAlias = str | int | float | bool | None
-JsonValue: TypeAlias = JsonPrimitive | list["JsonValue"] | dict[str, "JsonValue"]
+
+if TYPE_CHECKING:
+    JsonValue: TypeAlias = JsonPrimitive | list["JsonValue"] | dict[str, "JsonValue"]
+else:
+    # A named recursive alias: pydantic builds one recursive schema for it instead of
+    # expanding the forward references forever.
+    JsonValue = TypeAliasType(
+        "JsonValue",
+        Union[JsonPrimitive, list["JsonValue"], dict[str, "JsonValue"]],  # noqa: UP007
+    )
+
 JsonObject: TypeAlias = dict[str, JsonValue]
 FlatJsonObject: TypeAlias = dict[str, str | int | float | bool | None]
 """A JSON object whose values are all primitives (audit metadata)."""
