@@ -167,13 +167,17 @@ def migrate_database(url: str, root: Path) -> None:
 
 
 def reset_database(url: str, root: Path) -> None:
-    """Empty every table of the schema and re-apply the desired state."""
-    from db.migrate import apply_desired_state
+    """Empty every table of the schema and re-apply the desired state, in one transaction."""
+    from db.migrate import desired_state_files
 
-    names = sql.SQL(", ").join(sql.Identifier(table.name) for table in metadata.sorted_tables)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(names))
-    apply_desired_state(url, root / "schemas")
+    with psycopg.connect(url) as conn:
+        # Test data is disposable: do not wait for the WAL flush at commit.
+        conn.execute("SET synchronous_commit TO off")
+        with conn.transaction():
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table.name)))
+            for path in desired_state_files(root / "schemas"):
+                conn.execute(path.read_bytes())
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
