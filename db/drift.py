@@ -25,9 +25,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex
 
-from db.client import normalize_url, safe_url
+from db.client import safe_url
 from db.errors import redact
-from db.migrate import JOURNAL_TABLE, ConnectionFailedError
+from db.migrate import JOURNAL_TABLE, ConnectionFailedError, checked_url
 from db.schema import metadata as project_metadata
 
 IGNORED_TABLES: Final = frozenset({JOURNAL_TABLE})
@@ -99,7 +99,7 @@ class _Constraint:
 
 @contextmanager
 def _connection(url: str) -> Iterator[Connection]:
-    engine = create_engine(normalize_url(url), connect_args={"connect_timeout": 5})
+    engine = create_engine(checked_url(url), connect_args={"connect_timeout": 5})
     try:
         try:
             conn = engine.connect()

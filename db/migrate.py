@@ -15,6 +15,7 @@ from typing import Final, Literal
 import pglast
 import psycopg
 from psycopg import sql
+from sqlalchemy.engine import URL
 
 from db.client import normalize_url, safe_url
 from db.errors import DbError, redact
@@ -102,13 +103,17 @@ class _JournalRow:
     applied_at: datetime
 
 
-def libpq_url(url: str) -> str:
-    """Return URL in the plain `postgresql://` form libpq understands."""
+def checked_url(url: str) -> URL:
+    """Return URL normalised for SQLAlchemy; a malformed URL raises `ConnectionFailedError`."""
     try:
-        parsed = normalize_url(url)
+        return normalize_url(url)
     except DbError as exc:
         raise ConnectionFailedError(exc.message) from exc
-    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def libpq_url(url: str) -> str:
+    """Return URL in the plain `postgresql://` form libpq understands."""
+    return checked_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @contextmanager
@@ -125,7 +130,11 @@ def connect(url: str) -> Iterator[psycopg.Connection]:
             "Check that PostgreSQL is running and that --url or DATABASE_URL points at it."
         ) from exc
     with conn:
-        yield conn
+        try:
+            yield conn
+        except psycopg.Error as exc:
+            lines = str(exc).strip().splitlines()
+            raise MigrationError(redact(f"database error: {lines[0] if lines else exc!r}")) from exc
 
 
 def checksum_of(data: bytes) -> str:

@@ -27,8 +27,9 @@ def test_every_database_command_reports_connection_errors_the_same_way(
     assert "cannot connect to" in result.stderr
 
 
-def test_unsupported_url_scheme_exits_2(run_txdb: RunTxdb) -> None:
-    result = run_txdb("migrate", "--url", "mysql://root:pw@localhost/x")
+@pytest.mark.parametrize("command", [["migrate"], ["check-drift"]])
+def test_unsupported_url_scheme_exits_2(run_txdb: RunTxdb, command: list[str]) -> None:
+    result = run_txdb(*command, "--url", "mysql://root:pw@localhost/x")
 
     assert result.returncode == 2
     assert "pw@" not in result.stderr

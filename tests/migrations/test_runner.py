@@ -266,3 +266,11 @@ def test_status_on_an_empty_database_lists_everything_pending(empty_database_url
 def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(MigrationError, match="does not exist"):
         read_migrations(tmp_path / "nope")
+
+
+def test_database_errors_outside_files_become_migration_errors(empty_database_url: str) -> None:
+    with psycopg.connect(empty_database_url, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {JOURNAL_TABLE} (name text PRIMARY KEY)".encode())
+
+    with pytest.raises(MigrationError, match=r"database error: .*checksum"):
+        apply_migrations(empty_database_url, PROJECT_ROOT / "migrations")
