@@ -178,6 +178,22 @@ async def test_dry_run_counts_exactly_what_a_real_run_deletes(
     assert again.total_deleted == 0
 
 
+async def test_concurrent_runs_delete_each_row_once(database: Database, persist: Persist) -> None:
+    await seed(persist)
+    await seed(persist)
+    before = await row_counts(database)
+    reports = await asyncio.gather(*(run_retention(dry_run=False, now=NOW) for _ in range(3)))
+    deleted = {
+        table: sum(o.counts.deleted for r in reports for o in r.outcomes if o.table == table)
+        for table in PRUNED_TABLES
+    }
+    assert deleted == {table: 2 * n for table, n in EXPECTED_DELETED.items()}
+    expired = sum(o.counts.expired for r in reports for o in r.outcomes)
+    assert expired == 2
+    after = await row_counts(database)
+    assert after == {table: before[table] - deleted[table] for table in PRUNED_TABLES}
+
+
 async def test_disabled_missing_and_unknown_names(database: Database, persist: Persist) -> None:
     await seed(persist)
     settings: JsonObject = {
