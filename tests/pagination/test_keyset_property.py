@@ -100,7 +100,10 @@ CASES: list[tuple[str, Seeder, Lister, str, SortOrder]] = [
     for key in ("created_at", "name")
     for order in ("asc", "desc")
 ]
-CASES += [("teams", _seed_teams, teams_repository.list, "name", "desc")]
+CASES += [
+    ("teams", _seed_teams, teams_repository.list, "name", "desc"),
+    ("teams", _seed_teams, teams_repository.list, "created_at", "asc"),
+]
 CASES += [
     ("invitations", _seed_invitations, invitations_repository.list_for_invitee_user_id, key, order)
     for key in ("expires_at", "created_at")
@@ -119,7 +122,7 @@ def _expected(rows: list[Mapping[str, Any]], key: str, order: SortOrder) -> list
     ids=[f"{kind}-{key}-{order}" for kind, _, _, key, order in CASES],
 )
 @settings(
-    max_examples=12,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
