@@ -10,18 +10,25 @@ only its own section of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import os
+import platform
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bench._support import Stopwatch, machine, markdown_table, rewrite_section
 from lint_rules.invariants.generated import generated_header
 
 SIZES = (50, 500, 2000)
 TABLES_PER_MIGRATION = 25
 TABLES_PER_SUITE = 50
 TXLINT = Path(sys.executable).with_name("txlint")
+DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+SECTION = "invariants_scale"
 
 _LITERALS = """from typing import Final, Literal
 
@@ -172,15 +179,42 @@ def generate_project(root: Path, tables: int) -> int:
     return sum(1 for path in root.rglob("*") if path.is_file())
 
 
-def time_check(root: Path, runs: int) -> Stopwatch:
-    """Run the `txlint check` console script RUNS times on ROOT; fail unless it is clean."""
-    watch = Stopwatch()
+def time_check(root: Path, runs: int) -> list[float]:
+    """Run the `txlint` console script RUNS times on ROOT; fail unless it is clean."""
+    samples = []
     for _ in range(runs):
-        with watch.time():
-            result = subprocess.run([TXLINT, "check", str(root)], capture_output=True, text=True)
+        started = time.perf_counter()
+        result = subprocess.run([TXLINT, "check", str(root)], capture_output=True, text=True)
+        samples.append(time.perf_counter() - started)
         if result.returncode != 0:
             raise SystemExit(f"synthetic project is not clean:\n{result.stdout}{result.stderr}")
-    return watch
+    return samples
+
+
+def machine() -> str:
+    """One line naming the machine (cores, memory, system, Python) and the date (UTC)."""
+    memory = "?"
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            total = next(line for line in meminfo if line.startswith("MemTotal:"))
+            memory = f"{int(total.split()[1]) / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{os.cpu_count()} cores, {memory}, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def rewrite_section(body: str, doc: Path = DOC) -> None:
+    """Replace only the text between this script's two markers in DOC."""
+    start, end = f"<!-- bench:{SECTION}:start -->", f"<!-- bench:{SECTION}:end -->"
+    text = doc.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{doc}: markers of section {SECTION!r} not found")
+    replacement = f"{start}\n{body.strip()}\n{end}"
+    doc.write_text(pattern.sub(lambda _: replacement, text, count=1), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,24 +228,25 @@ def main(argv: list[str] | None = None) -> int:
     for size in (int(part) for part in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as scratch:
             files = generate_project(Path(scratch), size)
-            watch = time_check(Path(scratch), args.runs)
-        per_table = watch.median / size * 1000
-        rows.append(
-            [size, files, f"{watch.median:.2f}", f"{watch.longest:.2f}", f"{per_table:.2f}"]
-        )
-        print(f"{size} tables, {files} files: median {watch.median:.2f}s", flush=True)
-    table = markdown_table(["tables", "files", "median (s)", "slowest (s)", "per table (ms)"], rows)
+            samples = time_check(Path(scratch), args.runs)
+        median = statistics.median(samples)
+        per_table = median / size * 1000
+        rows.append(f"| {size} | {files} | {median:.2f} | {max(samples):.2f} | {per_table:.2f} |")
+        print(f"{size} tables, {files} files: median {median:.2f}s", flush=True)
+    header = "| tables | files | median (s) | slowest (s) | per table (ms) |"
+    table = "\n".join([header, "|---|---|---|---|---|", *rows])
     body = (
         f"`txlint check` (the console script, process start included; median of {args.runs} "
         "runs) on synthetic projects where every table has a schema declaration, row schema, "
         "factory, pruning repository, retention default, trigger and pgTAP assertion. "
         "Target: under 5 s at 500 tables, growing linearly.\n\n"
-        f"{table}\n\nMachine: {machine('no database needed')}"
+        f"{table}\n\nMachine: {machine()}. Load average when measured: "
+        f"{os.getloadavg()[0]:.1f}."
     )
     if args.no_write:
         print(body)
     else:
-        rewrite_section("invariants_scale", body)
+        rewrite_section(body)
     return 0
 
 

@@ -31,3 +31,15 @@ def test_synthetic_project_breaks_like_a_real_one(tmp_path: Path) -> None:
     replace(tmp_path, "pgtap/001_triggers.sql", "'table_00007_touch'", "'other'")
     replace(tmp_path, "db/row_schemas/table_00003.py", "count: int", "count: str")
     assert codes(check(tmp_path)) == {"TXI005", "TXI021"}
+
+
+def test_rewrite_touches_only_its_section(tmp_path: Path) -> None:
+    """The benchmark replaces the text between its markers and nothing else."""
+    from bench.invariants_scale import rewrite_section
+
+    doc = tmp_path / "benchmarks.md"
+    other = "<!-- bench:other:start -->\nkeep\n<!-- bench:other:end -->\n"
+    mine = "<!-- bench:invariants_scale:start -->\nold\n<!-- bench:invariants_scale:end -->\n"
+    doc.write_text("# B\n" + other + mine + "tail\n")
+    rewrite_section("| new |", doc)
+    assert doc.read_text() == "# B\n" + other + mine.replace("old", "| new |") + "tail\n"
