@@ -25,9 +25,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex
 
-from db.client import safe_url
-from db.errors import redact
-from db.migrate import JOURNAL_TABLE, ConnectionFailedError, checked_url
+from db.migrate import JOURNAL_TABLE, checked_url, connection_failed
 from db.schema import metadata as project_metadata
 
 IGNORED_TABLES: Final = frozenset({JOURNAL_TABLE})
@@ -104,11 +102,7 @@ def _connection(url: str) -> Iterator[Connection]:
         try:
             conn = engine.connect()
         except sa_exc.OperationalError as exc:
-            reason = redact(str(exc.orig).strip().splitlines()[0]) if exc.orig else "unreachable"
-            raise ConnectionFailedError(
-                f"cannot connect to {safe_url(url)}: {reason}\n"
-                "Check that PostgreSQL is running and that --url or DATABASE_URL points at it."
-            ) from exc
+            raise connection_failed(url, exc.orig or exc) from exc
         with conn:
             yield conn
     finally:

@@ -116,25 +116,31 @@ def libpq_url(url: str) -> str:
     return checked_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return redact(lines[0] if lines else type(exc).__name__)
+
+
+def connection_failed(url: str, exc: BaseException) -> ConnectionFailedError:
+    """Return the error for a failed connection to URL: what failed and what to do, no password."""
+    return ConnectionFailedError(
+        f"cannot connect to {safe_url(url)}: {_first_line(exc)}\n"
+        "Check that PostgreSQL is running and that --url or DATABASE_URL points at it."
+    )
+
+
 @contextmanager
 def connect(url: str) -> Iterator[psycopg.Connection]:
     """Open an autocommit connection to URL; on failure raise a password-free error."""
     try:
         conn = psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
     except psycopg.Error as exc:
-        reason = redact(
-            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        )
-        raise ConnectionFailedError(
-            f"cannot connect to {safe_url(url)}: {reason}\n"
-            "Check that PostgreSQL is running and that --url or DATABASE_URL points at it."
-        ) from exc
+        raise connection_failed(url, exc) from exc
     with conn:
         try:
             yield conn
         except psycopg.Error as exc:
-            lines = str(exc).strip().splitlines()
-            raise MigrationError(redact(f"database error: {lines[0] if lines else exc!r}")) from exc
+            raise MigrationError(f"database error: {_first_line(exc)}") from exc
 
 
 def checksum_of(data: bytes) -> str:
@@ -259,7 +265,7 @@ def _apply_in_transaction(conn: psycopg.Connection, migration: MigrationFile) ->
             conn.execute(_INSERT_JOURNAL, (migration.name, migration.checksum, elapsed))
     except psycopg.Error as exc:
         raise MigrationError(
-            f"migration {migration.name}: journal row failed, file rolled back: {redact(str(exc))}"
+            f"migration {migration.name}: journal row failed, file rolled back: {_first_line(exc)}"
         ) from exc
     return elapsed
 
@@ -279,7 +285,7 @@ def _apply_without_transaction(conn: psycopg.Connection, migration: MigrationFil
         conn.execute(_INSERT_JOURNAL, (migration.name, migration.checksum, elapsed))
     except psycopg.Error as exc:
         raise MigrationError(
-            f"migration {migration.name} ran but its journal row failed: {redact(str(exc))}"
+            f"migration {migration.name} ran but its journal row failed: {_first_line(exc)}"
         ) from exc
     return elapsed
 
