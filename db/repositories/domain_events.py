@@ -26,7 +26,7 @@ from db.literals import (
     DomainEventStatus,
     DomainEventType,
 )
-from db.repositories.batched_delete import delete_in_batches
+from db.repositories.batched_delete import DEFAULT_BATCH_SIZE, delete_in_batches
 from db.row_schemas.domain_events import DomainEventsRowSchema, DomainEventsRowShape
 from db.schema import domain_events
 
@@ -226,13 +226,18 @@ class DomainEventsRepository:
             async with provide_db() as conn:
                 return sorted((await conn.execute(statement)).scalars().all())
 
-    async def prune_published(self, older_than: datetime) -> int:
+    async def prune_published(
+        self, older_than: datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
+    ) -> int:
         """Delete published and failed events finished before OLDER_THAN; return how many."""
         threshold = _aware(older_than, "older_than")
         total = 0
         for predicate in _prunable(threshold):
             total += await delete_in_batches(
-                domain_events, predicate, context="Failed to prune published domain events"
+                domain_events,
+                predicate,
+                context="Failed to prune published domain events",
+                batch_size=batch_size,
             )
         return total
 
