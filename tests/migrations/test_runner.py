@@ -66,14 +66,26 @@ def test_rerun_is_a_no_op(empty_database_url: str) -> None:
 def test_four_concurrent_runners_apply_each_file_exactly_once(
     empty_database_url: str, write_migrations: WriteMigrations
 ) -> None:
+    # 0001 holds the run until the three other runners queue on the advisory lock (10 s at
+    # most) and records how many were waiting: proof they were blocked, not merely late.
+    waiting = (
+        "(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        " AND objsubid = 1 AND database = (SELECT oid FROM pg_database"
+        " WHERE datname = current_database()))"
+    )
     directory = write_migrations(
         {
             "0001_create_log.sql": (
-                "CREATE TABLE run_log (file text NOT NULL, backend integer NOT NULL);\n"
-                "INSERT INTO run_log VALUES ('0001', pg_backend_pid());\n"
-                "SELECT pg_sleep(0.8);\n"
+                "CREATE TABLE run_log (file text NOT NULL, backend integer NOT NULL,"
+                " waiting bigint NOT NULL);\n"
+                "DO $$ BEGIN FOR i IN 1..200 LOOP\n"
+                f"  EXIT WHEN {waiting} >= 3; PERFORM pg_sleep(0.05);\n"
+                "END LOOP; END $$;\n"
+                f"INSERT INTO run_log VALUES ('0001', pg_backend_pid(), {waiting});\n"
             ),
-            "0002_second.sql": "INSERT INTO run_log VALUES ('0002', pg_backend_pid());\n",
+            "0002_second.sql": (
+                f"INSERT INTO run_log VALUES ('0002', pg_backend_pid(), {waiting});\n"
+            ),
         }
     )
     processes = [
@@ -92,10 +104,10 @@ def test_four_concurrent_runners_apply_each_file_exactly_once(
     assert sum("apply 0001_create_log.sql" in out for out in stdout) == 1
     assert sum("skip  0001_create_log.sql" in out for out in stdout) == 3
     assert _journal_names(empty_database_url) == ["0001_create_log.sql", "0002_second.sql"]
-    log = _rows(empty_database_url, "SELECT file, backend FROM run_log ORDER BY file")
+    log = _rows(empty_database_url, "SELECT file, backend, waiting FROM run_log ORDER BY file")
     assert [row[0] for row in log] == ["0001", "0002"]
-    # Both files ran in the one process that won the lock.
-    assert log[0][1] == log[1][1]
+    assert log[0][1] == log[1][1]  # both files ran in the one process that won the lock
+    assert log[0][2] == 3  # while the three others waited on it
 
 
 def test_edited_applied_file_is_refused(
