@@ -30,6 +30,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Uuid,
     func,
     literal,
     select,
@@ -157,7 +158,7 @@ def _decode_value(column: Column[Any], raw: object) -> object:
 
 @dataclass(frozen=True)
 class Keyset:
-    """The sortable columns of one list, its id tiebreaker and its allowed filters."""
+    """The sortable columns of one list, its UUID tiebreaker and its allowed filters."""
 
     sortable: Mapping[str, Column[Any]]
     tiebreaker: Column[Any]
@@ -166,8 +167,8 @@ class Keyset:
     def __post_init__(self) -> None:
         if not self.sortable:
             raise ValueError("a keyset needs at least one sortable column")
-        if self.tiebreaker.nullable:
-            raise ValueError("the tiebreaker column must be NOT NULL")
+        if self.tiebreaker.nullable or not isinstance(self.tiebreaker.type, Uuid):
+            raise ValueError("the tiebreaker must be a NOT NULL UUID column")
         for name, column in self.sortable.items():
             if column.nullable:
                 raise ValueError(f"{name}: sort columns must be NOT NULL")

@@ -256,3 +256,8 @@ def test_empty_page_has_no_cursors() -> None:
 def test_keyset_rejects_nullable_sort_columns() -> None:
     with pytest.raises(ValueError, match="NOT NULL"):
         Keyset(sortable={"website": teams.c.website}, tiebreaker=teams.c.id)
+
+
+def test_keyset_needs_a_uuid_tiebreaker() -> None:
+    with pytest.raises(ValueError, match="UUID"):
+        Keyset(sortable={"name": teams.c.name}, tiebreaker=teams.c.created_at)
