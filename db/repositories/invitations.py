@@ -154,12 +154,10 @@ class InvitationsRepository:
     async def accept_by_token(
         self, token: str, user_id: uuid.UUID | str
     ) -> InvitationsRowShape | None:
-        """Accept USER_ID's pending, unexpired invitation TOKEN and add the membership.
-
-        Returns the accepted invitation, or `None` when there is nothing to accept (unknown
-        token, another invitee, already accepted, revoked or expired). Of concurrent calls
-        for one invitation exactly one gets the row; the membership is created at most once.
-        """
+        """Accept USER_ID's pending, unexpired invitation TOKEN and join the org; else `None`."""
+        # The UPDATE row-locks the invitation: concurrent callers wait, re-check `pending`
+        # and get no row, so exactly one wins. The explicit conflict target keeps an existing
+        # membership (and its role) instead of failing or duplicating it.
         valid_token = parse_input(_TOKEN, token, "invitation token")
         key = parse_uuid(user_id, "user_id")
         claim = (
