@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Final
 
-from pydantic import ValidationError
 from sqlalchemy import insert, select
 
 from db.client import provide_db
@@ -14,6 +13,7 @@ from db.decode import decode_row, decode_rows, parse_uuid
 from db.errors import DbError, translate_errors
 from db.json_types import FlatJsonObject, FlatJsonObjectSchema
 from db.literals import AuthLoginAuditEventType, AuthLoginAuditStatus
+from db.pagination import parse_input
 from db.row_schemas.auth_login_audit_events import (
     AuthLoginAuditEventsRowSchema,
     AuthLoginAuditEventsRowShape,
@@ -29,14 +29,11 @@ def _flat_metadata(metadata: Mapping[str, object] | None) -> FlatJsonObject:
     """Return METADATA as a flat JSON object, or raise `DB_INVALID_INPUT`."""
     if metadata is None:
         return {}
-    try:
-        return FlatJsonObjectSchema.validate_python(dict(metadata))
-    except (ValidationError, TypeError, ValueError) as exc:
-        raise DbError(
-            "DB_INVALID_INPUT",
-            "audit metadata must be a flat object of strings, numbers, booleans or null "
-            "(serialise nested values first)",
-        ) from exc
+    return parse_input(
+        FlatJsonObjectSchema,
+        dict(metadata),
+        "audit metadata (a flat object of strings, numbers, booleans or null)",
+    )
 
 
 class AuthLoginAuditEventsRepository:

@@ -6,7 +6,7 @@ import enum
 import logging
 from typing import Annotated, Final, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError, with_config
+from pydantic import Field, TypeAdapter, with_config
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from typing_extensions import TypedDict
@@ -15,11 +15,16 @@ from db.client import provide_db
 from db.decode import decode_optional, decode_row
 from db.errors import DbError, translate_errors
 from db.json_types import STRICT, JsonObject, JsonObjectSchema
+from db.pagination import parse_input
 from db.row_schemas.system_settings import SystemSettingsRowSchema, SystemSettingsRowShape
 from db.schema import system_settings
 from db.system_settings_defaults import RETENTION_SETTINGS_KEY
 
 logger = logging.getLogger(__name__)
+
+
+MAX_RETENTION_DAYS: Final = 36_500
+"""A century: longer retentions are typos (and would overflow the threshold date)."""
 
 
 class _Omitted(enum.Enum):
@@ -35,7 +40,7 @@ class RetentionTableConfig(TypedDict):
     """How one logical table is pruned."""
 
     enabled: bool
-    retention_days: Annotated[int | float, Field(gt=0, allow_inf_nan=False)]
+    retention_days: Annotated[int | float, Field(gt=0, le=MAX_RETENTION_DAYS, allow_inf_nan=False)]
 
 
 RetentionSettings = dict[str, RetentionTableConfig]
@@ -53,15 +58,12 @@ class RetentionSettingsError(Exception):
 def parse_retention_settings(value: object) -> RetentionSettings:
     """Validate a stored retention settings value or raise `RetentionSettingsError`."""
     try:
-        return RetentionSettingsSchema.validate_python(value)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}"
-            for error in exc.errors()[:5]
-        )
+        return parse_input(RetentionSettingsSchema, value, RETENTION_SETTINGS_KEY)
+    except DbError as exc:
         raise RetentionSettingsError(
-            f"{RETENTION_SETTINGS_KEY!r} is malformed: {problems}; expected a non-empty object "
-            '{"<table>": {"enabled": <bool>, "retention_days": <number > 0>}}'
+            f"{RETENTION_SETTINGS_KEY!r} is malformed ({exc.message}); expected a non-empty "
+            'object {"<table>": {"enabled": <bool>, "retention_days": <number in '
+            f"(0, {MAX_RETENTION_DAYS}]>}}}}"
         ) from exc
 
 
@@ -83,12 +85,7 @@ class SystemSettingsRepository:
         description: str | Literal[_Omitted.OMITTED] | None = OMITTED,
     ) -> SystemSettingsRowShape:
         """Store VALUE under KEY; an omitted DESCRIPTION keeps the stored one, `None` clears it."""
-        try:
-            document = JsonObjectSchema.validate_python(value)
-        except ValidationError as exc:
-            raise DbError(
-                "DB_INVALID_INPUT", f"setting {key!r}: value must be a JSON object"
-            ) from exc
+        document = parse_input(JsonObjectSchema, value, f"value of setting {key!r}")
         statement = insert(system_settings).values(
             key=key,
             value=document,

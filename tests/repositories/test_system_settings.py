@@ -108,6 +108,7 @@ MALFORMED: list[Any] = [
     {"audit_events": {"enabled": "yes", "retention_days": 30}},
     {"audit_events": {"enabled": True, "retention_days": 0}},
     {"audit_events": {"enabled": True, "retention_days": -1}},
+    {"audit_events": {"enabled": True, "retention_days": 1e9}},
     {"audit_events": {"enabled": True, "retention_days": "30"}},
     {"audit_events": {"enabled": True, "retention_days": True}},
     {"audit_events": {"enabled": True}},
