@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
-from tests.migrations.conftest import RunTxdb, WriteMigrations
+from tests.migrations.conftest import PROJECT_ROOT, RunTxdb, WriteMigrations
 
 
 def test_connection_error_exits_2_without_the_password(run_txdb: RunTxdb) -> None:
@@ -119,3 +122,37 @@ def test_status_exits_1_when_an_applied_file_drifted(
     assert migrate.returncode == 1
     assert "0001_a.sql" in migrate.stderr
     assert "immutable" in migrate.stderr
+
+
+def test_trigger_new_scaffolds_a_migration_the_runner_applies(
+    run_txdb: RunTxdb, empty_database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "pgtap").mkdir()
+    shutil.copy(PROJECT_ROOT / "migrations" / "0001_baseline.sql", tmp_path / "migrations")
+
+    scaffold = run_txdb(
+        "trigger", "new", "--name", "audit email", "--table", "users", "--root", str(tmp_path)
+    )
+    migrate = run_txdb(
+        "migrate", "--url", empty_database_url, "--migrations-dir", str(tmp_path / "migrations")
+    )
+
+    assert scaffold.returncode == 0, scaffold.stderr
+    assert sorted(p.name for p in (tmp_path / "migrations").iterdir()) == [
+        "0001_baseline.sql",
+        "0002_audit_email.sql",
+    ]
+    assert migrate.returncode == 0, migrate.stderr
+    assert "apply 0002_audit_email.sql" in migrate.stdout
+
+
+def test_pgtap_and_retention_are_delegated_with_the_url(
+    run_txdb: RunTxdb, migrated_url: str
+) -> None:
+    pgtap = run_txdb("pgtap", "--url", migrated_url)
+    retention = run_txdb("retention", "run", "--dry-run", "--url", migrated_url)
+
+    assert pgtap.returncode == 0, pgtap.stdout + pgtap.stderr
+    assert "PASS" in pgtap.stdout
+    assert retention.returncode == 0, retention.stdout + retention.stderr
