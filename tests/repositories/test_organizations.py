@@ -376,3 +376,20 @@ async def test_primary_membership_breaks_created_at_ties_by_id(
     primary = await organizations_repository.get_primary_membership_for_user(me)
     assert primary is not None
     assert primary["id"] == max(member["id"] for member in members)
+
+
+async def test_list_inside_a_transaction_sees_its_uncommitted_rows(
+    database: Database, persist: Persist
+) -> None:
+    me = await _user(persist)
+
+    async def create_list_abort() -> None:
+        async with database.transaction():
+            created = await organizations_repository.create("Draft", me)
+            page = await organizations_repository.list(me)
+            assert (page.total, [org["id"] for org in page.data]) == (1, [created["id"]])
+            raise RuntimeError("abort")
+
+    with pytest.raises(RuntimeError, match="abort"):
+        await create_list_abort()
+    assert (await organizations_repository.list(me)).total == 0
