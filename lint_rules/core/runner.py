@@ -46,9 +46,12 @@ def lint_context(ctx: FileContext, rules: Sequence[type[Rule]]) -> list[Report]:
     for visitor in visitors:
         visitor.stack = stack
     try:
-        dispatch(module, visitors, stack)
-        tree = ctx.ast_tree if any(visitor.pending for visitor in visitors) else None
-        for visitor in visitors:
+        failed = dispatch(module, visitors, stack)
+        for index, error in failed.items():
+            failure = failure or _internal_error(error, visitors[index].code)
+        working = [v for index, v in enumerate(visitors) if index not in failed]
+        tree = ctx.ast_tree if any(visitor.pending for visitor in working) else None
+        for visitor in working:
             for pending in visitor.pending:
                 line, col = locate(module, tree, pending.path)
                 reports.append(Report(line, col, visitor.code, pending.message, pending.edits))

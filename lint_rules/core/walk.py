@@ -71,15 +71,19 @@ def _handlers(
     return found
 
 
-def dispatch(root: cst.CSTNode, visitors: Sequence[Any], stack: list[cst.CSTNode]) -> None:
+def dispatch(
+    root: cst.CSTNode, visitors: Sequence[Any], stack: list[cst.CSTNode]
+) -> dict[int, Exception]:
     """Walk ROOT once, calling each visitor's `visit_<Node>` and `leave_<Node>`.
 
     A visitor whose `visit_<Node>` returns False does not see that node's subtree (but its
-    `leave_<Node>` still runs), as in libcst. STACK holds the ancestors, node last.
+    `leave_<Node>` still runs), as in libcst. STACK holds the ancestors, node last. A visitor
+    that raises is dropped for the rest of the walk; its exception is returned by index.
     """
     visits: dict[type[cst.CSTNode], list[tuple[int, Handler]]] = {}
     leaves: dict[type[cst.CSTNode], list[tuple[int, Handler]]] = {}
     skipped: dict[int, cst.CSTNode] = {}
+    failed: dict[int, Exception] = {}
     todo: list[tuple[cst.CSTNode, bool]] = [(root, True)]
     while todo:
         node, entering = todo.pop()
@@ -90,8 +94,13 @@ def dispatch(root: cst.CSTNode, visitors: Sequence[Any], stack: list[cst.CSTNode
             if handlers is None:
                 handlers = visits[kind] = _handlers(visitors, "visit_", kind)
             for index, visit in handlers:
-                if index not in skipped and visit(node) is False:
-                    skipped[index] = node
+                if index in skipped or index in failed:
+                    continue
+                try:
+                    if visit(node) is False:
+                        skipped[index] = node
+                except Exception as exc:  # isolated: the other rules keep running
+                    failed[index] = exc
             todo.append((node, False))
             todo.extend((child, True) for child in reversed(children(node)))
             continue
@@ -100,9 +109,13 @@ def dispatch(root: cst.CSTNode, visitors: Sequence[Any], stack: list[cst.CSTNode
             handlers = leaves[kind] = _handlers(visitors, "leave_", kind)
         for index, leave in handlers:
             owner = skipped.get(index)
-            if owner is None or owner is node:
-                leave(node)
+            if (owner is None or owner is node) and index not in failed:
+                try:
+                    leave(node)
+                except Exception as exc:  # isolated: the other rules keep running
+                    failed[index] = exc
         if skipped:
             for index in [i for i, owner in skipped.items() if owner is node]:
                 del skipped[index]
         stack.pop()
+    return failed
