@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager, contextmanager
 from types import TracebackType
 from typing import Final
 
+from sqlalchemy import select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -139,12 +140,19 @@ class Database:
                 finally:
                     _active_connection.reset(token)
 
+    async def ping(self) -> None:
+        """Check that the server answers; raise `DbError` (password hidden) when it does not."""
+        with translate_errors(f"cannot connect to {safe_url(self.url)}"):
+            async with self.engine.connect() as conn:
+                await conn.execute(select(1))
+
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
         """Yield a connection in its own transaction: commit on success, roll back on error."""
-        with translate_errors("connect"):
-            async with self.engine.begin() as conn:
-                yield conn
+        # Errors are not translated here: the caller's `translate_errors(context)` surrounds
+        # this block and names what failed.
+        async with self.engine.begin() as conn:
+            yield conn
 
 
 def active_database() -> Database:

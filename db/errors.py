@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final, Literal
 
+import psycopg
 from sqlalchemy import exc as sa_exc
 
 DbErrorCode = Literal[
@@ -148,7 +149,7 @@ def translate_errors(context: str) -> Iterator[None]:
         yield
     except DbError:
         raise
-    except (sa_exc.SQLAlchemyError, OSError, ValueError, TypeError) as exc:
+    except (sa_exc.SQLAlchemyError, psycopg.Error) as exc:
         raise to_db_error(context, exc) from exc
     except Exception as exc:
         if _driver_error(exc) is None:

@@ -184,8 +184,7 @@ class _ConnectionFailedError(Exception):
 async def _run(database: Database, dry_run: bool) -> RetentionReport:
     async with database:
         try:
-            async with database.connect():
-                pass
+            await database.ping()
         except DbError as exc:
             raise _ConnectionFailedError(exc.message) from exc
         return await run_retention(dry_run=dry_run)
