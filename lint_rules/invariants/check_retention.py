@@ -39,7 +39,7 @@ def read_entries(module: PyModule) -> list[RetentionEntry] | None:
             entries.append(RetentionEntry("**", None, start))
             continue
         key = string_value(element.key) or "?"
-        line = module.line_of(rf"""["']{key}["']\s*:""", start)
+        line = start = module.line_containing((f'"{key}"', f"'{key}'"), start)
         table_arg = (
             call_keyword(element.value, "table") if isinstance(element.value, cst.Call) else None
         )

@@ -140,6 +140,14 @@ class PyModule:
                 return number
         return max(start, 1)
 
+    def line_containing(self, needles: tuple[str, ...], start: int = 1) -> int:
+        """Return the first line at or after START containing one of NEEDLES (else START)."""
+        for number in range(max(start, 1), len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if any(needle in text for needle in needles):
+                return number
+        return max(start, 1)
+
     def line_of_name(self, name: str, start: int = 1) -> int:
         """Return the line where NAME is bound at the start of a statement (def, class or `=`)."""
         if start <= 1:

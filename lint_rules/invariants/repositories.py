@@ -76,6 +76,8 @@ class _Scanner:
 
     def scan(self, node: cst.CSTNode, prune: str | None) -> None:
         """Visit NODE and its children; PRUNE names the enclosing `prune_*` function."""
+        if prune is None and isinstance(node, cst.SimpleStatementLine | cst.BaseExpression):
+            return  # outside prune functions only `async with` statements matter
         if isinstance(node, cst.FunctionDef) and node.name.value.startswith("prune_"):
             prune = node.name.value
         elif isinstance(node, cst.With) and node.asynchronous is not None:

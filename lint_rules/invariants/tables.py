@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -166,7 +165,7 @@ class _SchemaReader:
         if name is None:
             table.unreadable.append((line, "a Column whose first argument is not a string name"))
             return
-        line = self.module.line_of(rf"""["']{re.escape(name)}["']""", table.line)
+        line = self.module.line_containing((f'"{name}"', f"'{name}'"), table.line)
         type_arg = call_keyword(call, "type_")
         type_node = (
             type_arg.value if type_arg is not None else (args[1].value if len(args) > 1 else None)
