@@ -1,0 +1,440 @@
+"""Prune benchmark: the batched prunes against one plain DELETE of the same rows.
+
+For `domain_events` and `auth_login_audit_events`, loads N prunable rows interleaved with N
+survivors, runs the repository's batched prune, reloads the identical data and runs a single
+plain DELETE of the same rows. Reports wall times, their ratio, the longest batch transaction,
+the query plans, and checks that every survivor survived. Prints and rewrites the `prune`
+section of docs/benchmarks.md; nothing asserts on timing.
+
+    python -m bench.prune [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    cast,
+    delete,
+    event,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.types import Text
+
+from db.client import Database
+from db.env import DbSettings
+from db.repositories.auth_login_sessions import auth_login_sessions_repository
+from db.repositories.domain_events import domain_events_repository
+from db.schema import auth_login_audit_events, domain_events
+
+if __package__ in (None, ""):  # run as `python bench/prune.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench._support import fresh_database, machine, markdown_table, ratio, rewrite_section
+
+RATIO_GOAL: Final = 1.5
+NOW: Final = datetime.now(UTC).replace(microsecond=0)
+THRESHOLD: Final = NOW - timedelta(days=30)
+
+# Bulk loads (bench set-up, not application code). Row i is prunable when i is even; the odd
+# rows are survivors of every kind (pending, processing, recent published, recent failed).
+LOAD_DOMAIN_EVENTS: Final = text(
+    """
+    INSERT INTO domain_events (
+        id, event_type, aggregate_type, aggregate_id, payload, sequence_number, status,
+        occurred_at, processing_at, published_at, failed_at, failure_reason
+    )
+    SELECT md5('event' || i)::uuid, 'organization.created', 'organization',
+           md5('aggregate' || i)::uuid, jsonb_build_object('organizationName', 'Org ' || i), 1,
+           k.status::domain_event_status, k.at - interval '1 minute',
+           CASE WHEN k.status = 'processing' THEN k.at END,
+           CASE WHEN k.status = 'published' THEN k.at END,
+           CASE WHEN k.status = 'failed' THEN k.at END,
+           CASE WHEN k.status = 'failed' THEN 'dispatch failed' END
+      FROM generate_series(1, :rows) AS i,
+           LATERAL (SELECT (ARRAY['published', 'pending', 'failed', 'processing',
+                                  'published', 'published', 'failed', 'failed'])[i % 8 + 1]
+                               AS status,
+                           CASE WHEN i % 2 = 0
+                                THEN :old - make_interval(secs => i / 1000.0)
+                                ELSE :recent - make_interval(secs => i / 1000.0)
+                           END AS at) AS k
+    """
+)
+LOAD_AUDIT_EVENTS: Final = text(
+    """
+    INSERT INTO auth_login_audit_events (id, event_type, status, identifier, metadata, created_at)
+    SELECT md5('audit' || i)::uuid, 'login_success', 'success', 'user' || i || '@example.com',
+           '{}'::jsonb,
+           CASE WHEN i % 2 = 0 THEN :old ELSE :recent END - make_interval(secs => i / 1000.0)
+      FROM generate_series(1, :rows) AS i
+    """
+)
+
+
+# The table's unique constraints and indexes as (drop, create) DDL, rendered by the server:
+# loading without them and building them afterwards is several times faster than maintaining
+# seven random-UUID B-trees row by row, and leaves the same indexes in place.
+INDEX_DDL: Final = text(
+    """
+    SELECT 'ALTER TABLE ' || c.conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(c.conname),
+           'ALTER TABLE ' || c.conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(c.conname)
+               || ' ' || pg_get_constraintdef(c.oid)
+      FROM pg_constraint AS c
+     WHERE c.conrelid = CAST(:table AS regclass) AND c.contype IN ('p', 'u')
+    UNION ALL
+    SELECT 'DROP INDEX ' || i.indexrelid::regclass, pg_get_indexdef(i.indexrelid)
+      FROM pg_index AS i
+     WHERE i.indrelid = CAST(:table AS regclass)
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = i.indexrelid)
+    """
+)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One pruned table: how to load it, which rows go, and the repository prune."""
+
+    table: Table
+    load: Any
+    prunable: ColumnElement[bool]
+    prune: Callable[[], Awaitable[int]]
+    old_age: timedelta
+
+
+SUBJECTS: Final = (
+    Subject(
+        table=domain_events,
+        load=LOAD_DOMAIN_EVENTS,
+        prunable=or_(
+            and_(domain_events.c.status == "published", domain_events.c.published_at < THRESHOLD),
+            and_(domain_events.c.status == "failed", domain_events.c.failed_at < THRESHOLD),
+        ),
+        prune=lambda: domain_events_repository.prune_published(THRESHOLD),
+        old_age=timedelta(days=60),
+    ),
+    Subject(
+        table=auth_login_audit_events,
+        load=LOAD_AUDIT_EVENTS,
+        prunable=auth_login_audit_events.c.created_at < THRESHOLD,
+        prune=lambda: auth_login_sessions_repository.prune_audit_events(THRESHOLD),
+        old_age=timedelta(days=200),
+    ),
+)
+
+
+@dataclass
+class Observation:
+    """What the engine saw during one prune: DELETE statements and transaction spans."""
+
+    statements: list[float] = field(default_factory=list)
+    transactions: list[float] = field(default_factory=list)
+    first_params: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@contextmanager
+def observe(engine: AsyncEngine) -> Iterator[Observation]:
+    """Time every DELETE statement and every transaction (begin to connection check-in)."""
+    seen = Observation()
+    sync_engine = engine.sync_engine
+    marks: dict[str, float] = {}
+
+    def on_begin(conn: Any) -> None:
+        marks["transaction"] = time.perf_counter()
+
+    def before(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        marks["statement"] = time.perf_counter()
+
+    def after(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("DELETE"):
+            seen.statements.append(time.perf_counter() - marks.pop("statement"))
+            seen.first_params.setdefault(statement, params)
+
+    def on_checkin(dbapi_connection: Any, record: Any) -> None:
+        started = marks.pop("transaction", None)
+        if started is not None:
+            seen.transactions.append(time.perf_counter() - started)
+
+    listeners: list[tuple[Any, str, Callable[..., None]]] = [
+        (sync_engine, "begin", on_begin),
+        (sync_engine, "before_cursor_execute", before),
+        (sync_engine, "after_cursor_execute", after),
+        (sync_engine.pool, "checkin", on_checkin),
+    ]
+    for target, name, listener in listeners:
+        event.listen(target, name, listener)
+    try:
+        yield seen
+    finally:
+        for target, name, listener in listeners:
+            event.remove(target, name, listener)
+
+
+async def maintenance(database: Database, *statements: str) -> None:
+    """Run STATEMENTS outside a transaction (VACUUM, CHECKPOINT)."""
+    async with database.engine.connect() as conn:
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        for statement in statements:
+            await autocommit.execute(text(statement))
+
+
+async def reload(database: Database, subject: Subject, rows: int) -> float:
+    """Empty SUBJECT's table, load 2*ROWS rows (half prunable), vacuum; return load seconds."""
+    name = subject.table.name
+    started = time.perf_counter()
+    async with database.transaction() as trx:
+        await trx.execute(text(f"TRUNCATE {name}"))
+        ddl = (await trx.execute(INDEX_DDL, {"table": name})).all()
+        for drop, _ in ddl:
+            await trx.execute(text(drop))
+        await trx.execute(
+            subject.load,
+            {"rows": 2 * rows, "old": NOW - subject.old_age, "recent": NOW - timedelta(days=1)},
+        )
+        await trx.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        for _, create in ddl:
+            await trx.execute(text(create))
+    await maintenance(database, f"VACUUM (ANALYZE) {name}", "CHECKPOINT")
+    return time.perf_counter() - started
+
+
+async def fingerprint(database: Database, subject: Subject) -> tuple[int, int, int]:
+    """(survivors, checksum of survivor ids, prunable rows) of SUBJECT's table."""
+    table = subject.table
+    checksum = func.coalesce(func.sum(func.hashtext(cast(table.c.id, Text))), 0)
+    async with database.transaction() as trx:
+        survivors = (
+            await trx.execute(select(func.count(), checksum).where(not_(subject.prunable)))
+        ).one()
+        prunable = (await trx.execute(select(func.count()).where(subject.prunable))).scalar_one()
+    return int(survivors[0]), int(survivors[1]), int(prunable)
+
+
+_COSTS: Final = re.compile(r"\s+\(cost=[^)]*\)")
+
+
+async def explain(database: Database, statement: str, params: Mapping[str, Any]) -> list[str]:
+    """The plan of STATEMENT with PARAMS, without cost figures."""
+    async with database.transaction() as trx:
+        result = await trx.exec_driver_sql("EXPLAIN " + statement, dict(params))
+        return [_COSTS.sub("", line) for (line,) in result]
+
+
+def plain_delete_sql(database: Database, subject: Subject) -> tuple[str, Mapping[str, Any]]:
+    """The single plain DELETE of SUBJECT's prunable rows, compiled for the driver."""
+    compiled = (
+        delete(subject.table).where(subject.prunable).compile(dialect=database.engine.dialect)
+    )
+    return str(compiled), compiled.params
+
+
+@dataclass
+class Outcome:
+    """Measurements of one table."""
+
+    table: str
+    rows: int
+    batched_seconds: float = 0.0
+    batched_deleted: int = 0
+    batches: int = 0
+    longest_batch_transaction: float = 0.0
+    statement_samples: list[float] = field(default_factory=list)
+    plain_seconds: float = 0.0
+    plain_deleted: int = 0
+    survivors_intact: bool = False
+    plans: dict[str, list[str]] = field(default_factory=dict)
+    load_seconds: list[float] = field(default_factory=list)
+
+
+async def measure(database: Database, subject: Subject, rows: int) -> Outcome:
+    """Batched prune on one load, plain DELETE on an identical reload; check survivors."""
+    outcome = Outcome(subject.table.name, rows)
+    outcome.load_seconds.append(await reload(database, subject, rows))
+    before = await fingerprint(database, subject)
+    with observe(database.engine) as seen:
+        started = time.perf_counter()
+        outcome.batched_deleted = await subject.prune()
+        outcome.batched_seconds = time.perf_counter() - started
+    after_batched = await fingerprint(database, subject)
+    outcome.batches = len(seen.statements)
+    outcome.statement_samples = seen.statements
+    outcome.longest_batch_transaction = max(seen.transactions, default=0.0)
+
+    outcome.load_seconds.append(await reload(database, subject, rows))
+    for statement, params in seen.first_params.items():
+        outcome.plans[_summary(statement)] = await explain(database, statement, params)
+    plain_sql, plain_params = plain_delete_sql(database, subject)
+    outcome.plans["plain DELETE"] = await explain(database, plain_sql, plain_params)
+    if await fingerprint(database, subject) != before:
+        raise SystemExit(f"{subject.table.name}: the reload is not identical to the first load")
+    started = time.perf_counter()
+    async with database.transaction() as trx:
+        outcome.plain_deleted = (await trx.exec_driver_sql(plain_sql, dict(plain_params))).rowcount
+    outcome.plain_seconds = time.perf_counter() - started
+    after_plain = await fingerprint(database, subject)
+
+    expected = (before[0], before[1], 0)
+    outcome.survivors_intact = after_batched == after_plain == expected
+    if not outcome.survivors_intact or not outcome.batched_deleted == before[2] == rows:
+        raise SystemExit(
+            f"{subject.table.name}: before {before}, after batched {after_batched}, "
+            f"after plain {after_plain}, batched deleted {outcome.batched_deleted}"
+        )
+    print(
+        f"{outcome.table}: batched {outcome.batched_seconds:.2f}s in {outcome.batches} batches "
+        f"(longest txn {outcome.longest_batch_transaction * 1000:.0f} ms), "
+        f"plain {outcome.plain_seconds:.2f}s"
+    )
+    return outcome
+
+
+def _summary(statement: str) -> str:
+    """The WHERE clause of a captured batch statement, shortened, to label its plan."""
+    where = statement.split("WHERE", 2)[-1].split("LIMIT")[0]
+    where = re.sub(r"%\(\w+\)s(::[A-Z ]+)?", "?", where)
+    return "batch where " + " ".join(where.replace(f"{_table_of(statement)}.", "").split())
+
+
+def _table_of(statement: str) -> str:
+    match = re.search(r"DELETE FROM (\w+)", statement)
+    return match.group(1) if match else ""
+
+
+def _scans(plan: list[str]) -> str:
+    """The plan's scan nodes in order, e.g. `Seq Scan on t; Index Scan using t_pkey on t`."""
+    nodes = [line.strip().removeprefix("->").strip() for line in plan if " Scan " in line]
+    return "; ".join(f"`{node}`" for node in nodes)
+
+
+def _per_batch(o: Outcome) -> str:
+    full = o.statement_samples[: max(1, len(o.statement_samples) // 10)]
+    late = sorted(o.statement_samples)[-max(1, len(o.statement_samples) // 10) :]
+    return f"{sum(full) / len(full) * 1000:.0f} → {sum(late) / len(late) * 1000:.0f}"
+
+
+def render(outcomes: list[Outcome], version: str, rows: int) -> str:
+    """The Markdown section."""
+    table_rows = []
+    for o in outcomes:
+        goal = "met" if o.batched_seconds <= RATIO_GOAL * o.plain_seconds else "MISSED"
+        table_rows.append(
+            [
+                f"`{o.table}`",
+                f"{o.batched_deleted:,}",
+                f"{o.rows:,}",
+                f"{o.batched_seconds:.2f}",
+                o.batches,
+                f"{o.longest_batch_transaction * 1000:.0f}",
+                _per_batch(o),
+                f"{o.plain_seconds:.2f}",
+                ratio(o.batched_seconds, o.plain_seconds),
+                f"<= {RATIO_GOAL} {goal}",
+                "yes" if o.survivors_intact else "NO",
+            ]
+        )
+    parts = [
+        f"Machine: {machine(version)}.",
+        f"Each table is loaded with {rows:,} prunable rows interleaved with {rows:,} survivors "
+        "(`INSERT ... SELECT generate_series`, indexes rebuilt after the load, then "
+        "`VACUUM (ANALYZE)` and `CHECKPOINT`; autovacuum off on these tables so both runs see "
+        "the same state). The repository's batched prune (`delete_in_batches`, 5,000 rows per "
+        "transaction) runs first; the identical data is then reloaded and deleted by one plain "
+        "`DELETE` in one transaction (the baseline). Survivors are checked by count and a "
+        "checksum of their ids after both runs. A batch transaction is timed from `BEGIN` to "
+        "the connection's return to the pool, each batch `DELETE` by the engine's cursor "
+        "events.",
+        markdown_table(
+            [
+                "table",
+                "deleted",
+                "survivors",
+                "batched s",
+                "batches",
+                "longest batch txn ms",
+                "batch DELETE ms, first 10% → slowest 10%",
+                "plain DELETE s (one txn)",
+                "ratio",
+                "goal",
+                "survivors intact",
+            ],
+            table_rows,
+        ),
+        "**Plans** (`EXPLAIN` on the full table, as the first batch sees it; scan nodes in "
+        "plan order, full plans below):",
+    ]
+    for o in outcomes:
+        for label, plan in o.plans.items():
+            parts.append(f"- `{o.table}`, {label}: {_scans(plan)}")
+    if any(o.batched_seconds > RATIO_GOAL * o.plain_seconds for o in outcomes):
+        parts.append(DIAGNOSIS)
+    for o in outcomes:
+        for label, plan in o.plans.items():
+            parts.append(f"`{o.table}`, {label}:\n\n```\n" + "\n".join(plan) + "\n```")
+    return "\n\n".join(parts)
+
+
+DIAGNOSIS: Final = """\
+**Why the ratio goal is missed.** The plain `DELETE` makes one sequential (or bitmap) pass and
+writes each row once. Each batch of `delete_in_batches` instead (1) runs
+`SELECT id ... WHERE <predicate> LIMIT n FOR UPDATE SKIP LOCKED`, for which the planner picks a
+sequential scan with a filter at full size because half the table matches (see the plans), so
+every batch re-reads the dead
+rows left by the batches before it (batch time grows from the first to the last batch: the
+column above) and never uses the prune index; (2) writes every row twice (the row lock, then the
+delete); (3) finds every row again through the primary key; (4) commits, one round trip and WAL
+flush per 5,000 rows. (1) is fixable in `db/repositories/batched_delete.py`: an `order_by`
+argument (the prune index's column) makes the planner walk the index (`Index Scan using
+auth_login_audit_events_created_at_idx`) and keeps batch time flat, and
+`id = ANY(ARRAY(subquery))` guarantees the primary-key lookup at every table size. (2)-(4) are
+the price of short, non-blocking transactions; a block-range variant (`ctid` ranges, no row
+locks) measured about 2.3x the plain `DELETE` with 24 ms batches in a one-off experiment on this
+machine (not re-measured by this script)."""
+
+
+async def run(url: str, rows: int) -> str:
+    """Measure every subject on the database at URL and return the Markdown section."""
+    async with Database(DbSettings(database_url=url, pool_size=4, max_overflow=0)) as database:
+        async with database.transaction() as trx:
+            version = f"PostgreSQL {(await trx.execute(text('SHOW server_version'))).scalar_one()}"
+            for subject in SUBJECTS:
+                await trx.execute(
+                    text(f"ALTER TABLE {subject.table.name} SET (autovacuum_enabled = false)")
+                )
+        outcomes = [await measure(database, subject, rows) for subject in SUBJECTS]
+    return render(outcomes, version.split(" (")[0], rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments, run on a throwaway database, rewrite the docs section."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="50,000 rows instead of 1,000,000")
+    parser.add_argument("--rows", type=int, help="prunable rows per table (as many survivors)")
+    parser.add_argument("--no-doc", action="store_true", help="print only; leave the docs alone")
+    args = parser.parse_args(argv)
+    rows = args.rows or (50_000 if args.quick else 1_000_000)
+    with fresh_database("txdb_bench_prune") as url:
+        section = asyncio.run(run(url, rows))
+    print(section)
+    if not args.no_doc:
+        rewrite_section("prune", section)
+
+
+if __name__ == "__main__":
+    main()
