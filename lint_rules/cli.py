@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,10 @@ def _check(args: argparse.Namespace) -> int:
         messages = run_checks(root, settings)
     except ConfigError as exc:
         print(f"txlint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception:  # an internal error must not pass for a list of violations
+        traceback.print_exc()
+        print("txlint: internal error (a bug in txlint, please report it)", file=sys.stderr)
         return EXIT_USAGE
     output = format_messages(messages, args.output_format)
     if output:
