@@ -135,3 +135,19 @@ def test_try_repo_fails_on_violation_and_passes_once_fixed(
     passed = _try_repo(consumer, hooks_repo, home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert _statuses(passed.stdout) == dict.fromkeys(HOOK_IDS, "Passed"), passed.stdout
+
+
+def test_repository_config_runs_the_whole_suite() -> None:
+    """This repository's hooks run flake8 (TXD), txlint, lint-imports, ruff and mypy."""
+    config = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text())
+    entries = [hook["entry"] for repo in config["repos"] for hook in repo["hooks"]]
+    for tool in ("flake8", "txlint check", "lint-imports", "ruff check", "ruff format", "mypy"):
+        assert any(tool in entry for entry in entries), tool
+    for entry in entries:
+        assert (REPO_ROOT / entry.split()[0]).name in {
+            "flake8",
+            "txlint",
+            "lint-imports",
+            "ruff",
+            "mypy",
+        }
