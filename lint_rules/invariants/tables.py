@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -34,7 +34,7 @@ TYPE_FAMILIES: dict[str, str] = {
     **dict.fromkeys(("JSON", "JSONB"), "json"),
 }
 ENUM_TYPES = frozenset({"ENUM", "Enum"})
-NON_COLUMN_ITEMS = frozenset(
+NON_COLUMN_ITEMS: frozenset[str] = frozenset(
     {
         "Index",
         "UniqueConstraint",
@@ -86,15 +86,8 @@ class SchemaInfo:
     tables: dict[str, TableInfo] = field(default_factory=dict)
     unreadable: list[tuple[int, str]] = field(default_factory=list)
 
-    def table_for_constant(self, constant: str) -> TableInfo | None:
-        """Return the table bound to module constant CONSTANT."""
-        for table in self.tables.values():
-            if table.constant == constant:
-                return table
-        return None
 
-
-def _is_sqlalchemy(qualified: str | None, names: frozenset[str] | set[str]) -> str | None:
+def _is_sqlalchemy(qualified: str | None, names: frozenset[str]) -> str | None:
     if qualified is None:
         return None
     last = qualified.rpartition(".")[2]
@@ -108,11 +101,19 @@ def _source(module: PyModule, node: cst.CSTNode) -> LazyText:
     return LazyText(module.tree, node)
 
 
+_FOREIGN_KEY = frozenset({"ForeignKey"})
+_COLUMN = frozenset({"Column"})
+_TABLE = frozenset({"Table"})
+_KNOWN_TYPES = frozenset(TYPE_FAMILIES)
+
+
 class _SchemaReader:
     def __init__(self, project: Project, module: PyModule) -> None:
         self.project = project
         self.module = module
         self.enums: dict[str, ColumnType] = {}
+        # Columns typed by their foreign key alone: (table, column index, "table.column").
+        self.typed_by_key: list[tuple[TableInfo, int, str]] = []
 
     def enum_type(self, call: cst.Call) -> ColumnType:
         detail = _source(self.module, call)
@@ -146,10 +147,33 @@ class _SchemaReader:
         enum_name = _is_sqlalchemy(qualified, ENUM_TYPES)
         if enum_name is not None and isinstance(node, cst.Call):
             return self.enum_type(node)
-        type_name = _is_sqlalchemy(qualified, set(TYPE_FAMILIES))
+        type_name = _is_sqlalchemy(qualified, _KNOWN_TYPES)
         if type_name is not None:
             return ColumnType(TYPE_FAMILIES[type_name], _source(self.module, node))
         return ColumnType(None, _source(self.module, node))
+
+    def _foreign_key(self, node: cst.BaseExpression) -> str | None:
+        """Return the `"table.column"` target of a `ForeignKey(...)` NODE, else None."""
+        if not isinstance(node, cst.Call):
+            return None
+        if not _is_sqlalchemy(self.module.qualify(node.func), _FOREIGN_KEY):
+            return None
+        args = positional_args(node)
+        return (string_value(args[0].value) if args else None) or ""
+
+    def resolve_key_types(self, tables: dict[str, TableInfo]) -> None:
+        """Give columns declared with only a ForeignKey the type of the column they reference."""
+        for table, index, target in self.typed_by_key:
+            table_name, _, column_name = target.rpartition(".")
+            referenced = tables.get(table_name.rpartition(".")[2])
+            found = (
+                next((c for c in referenced.columns if c.name == column_name), None)
+                if referenced
+                else None
+            )
+            if found is not None and found.type.family is not None:
+                column = table.columns[index]
+                table.columns[index] = replace(column, type=found.type)
 
     def nullable(self, call: cst.Call, primary_key: bool) -> bool | None:
         arg = call_keyword(call, "nullable")
@@ -170,11 +194,14 @@ class _SchemaReader:
         type_node = (
             type_arg.value if type_arg is not None else (args[1].value if len(args) > 1 else None)
         )
-        if type_node is None or _is_sqlalchemy(
-            self.module.qualify(type_node.func if isinstance(type_node, cst.Call) else type_node),
-            {"ForeignKey"},
-        ):
+        if type_node is None or self._foreign_key(type_node) is not None:
             column_type = ColumnType(None, "no type given")
+            target = next(
+                (self._foreign_key(arg.value) for arg in args[1:] if self._foreign_key(arg.value)),
+                None,
+            )
+            if target is not None:
+                self.typed_by_key.append((table, len(table.columns), target))
         else:
             column_type = self.column_type(type_node)
         primary = call_keyword(call, "primary_key")
@@ -196,9 +223,9 @@ class _SchemaReader:
             item = arg.value
             func = item.func if isinstance(item, cst.Call) else None
             qualified = self.module.qualify(func) if func is not None else None
-            if isinstance(item, cst.Call) and _is_sqlalchemy(qualified, {"Column"}):
+            if isinstance(item, cst.Call) and _is_sqlalchemy(qualified, _COLUMN):
                 self.column(table, item, line)
-            elif isinstance(item, cst.Call) and _is_sqlalchemy(qualified, set(NON_COLUMN_ITEMS)):
+            elif isinstance(item, cst.Call) and _is_sqlalchemy(qualified, NON_COLUMN_ITEMS):
                 continue
             else:
                 text = str(_source(self.module, item))[:60]
@@ -215,7 +242,7 @@ class _SchemaReader:
                 self.enums[name] = self.enum_type(value)
         for name, value in self.module.bindings.items():
             if isinstance(value, cst.Call) and _is_sqlalchemy(
-                self.module.qualify(value.func), {"Table"}
+                self.module.qualify(value.func), _TABLE
             ):
                 table = self.table(name, value)
                 if table is None:
@@ -224,6 +251,7 @@ class _SchemaReader:
                     )
                 else:
                     info.tables[table.name] = table
+        self.resolve_key_types(info.tables)
         return info
 
 

@@ -150,6 +150,7 @@ def mini(tmp_path: Path) -> Project:
         "    sa.Column('kind', kind, nullable=True),\n"
         "    sa.Column(type_=sa.Text, name='odd'),\n"
         "    sa.Column('n', sa.Integer(), nullable=False),\n"
+        "    sa.Column('parent_id', sa.ForeignKey('public.things.id')),\n"
         "    sa.Index('things_n', 'n'))\n",
     )
     write(tmp_path, "db/literals.py", "KINDS = ('a',) + ('b',)\n")
@@ -169,13 +170,14 @@ def mini(tmp_path: Path) -> Project:
 
 
 def test_table_reader(mini: Project) -> None:
-    """Module aliases, Enum from a concatenated tuple, type_= keyword, non-column items."""
+    """Module aliases, Enum from a tuple sum, `type_=`, a type taken from its ForeignKey."""
     schema = read_schema(mini)
     table = schema.tables["things"]
     assert [(c.name, c.type.family, c.nullable) for c in table.columns] == [
         ("id", "uuid", False),
         ("kind", "enum", True),
         ("n", "int", False),
+        ("parent_id", "uuid", True),
     ]
     assert table.columns[1].type.enum_values == frozenset({"a", "b"})
     assert [text for _, text in table.unreadable] == [
