@@ -159,7 +159,13 @@ def _check_module(project: Project, table: TableInfo, rel: str) -> Iterator[Mess
     shape = read_shape(project, module, shape_name)
     cls = module.classes.get(shape_name)
     if shape is None or (cls is not None and not is_typed_dict(project, module, cls)):
-        yield message("TXI003", rel, 1, f"`{rel}` defines no TypedDict `{shape_name}`")
+        yield message(
+            "TXI003",
+            rel,
+            1,
+            f"`{rel}` defines no TypedDict `{shape_name}`",
+            f"define `class {shape_name}(TypedDict)` with one field per column of `{table.name}`",
+        )
         shape = None
     if not _is_pydantic_schema(module, schema_name, shape_name):
         yield message(
@@ -167,6 +173,8 @@ def _check_module(project: Project, table: TableInfo, rel: str) -> Iterator[Mess
             rel,
             module.line_of_name(schema_name),
             f"`{rel}` defines no `{schema_name} = TypeAdapter({shape_name}, ...)` (pydantic)",
+            f"define `{schema_name}: Final = TypeAdapter({shape_name}, "
+            "config=ConfigDict(strict=True))` with `TypeAdapter` imported from pydantic",
         )
     if shape is None:
         return

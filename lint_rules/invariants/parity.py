@@ -51,12 +51,19 @@ def check_parity(
                 schema_rel,
                 table.line,
                 f"table `{table.name}` has no {codes.kind} `{rel}`",
+                f"add `{rel}` defining {', '.join(f'`{n}`' for n in exported(table.name))}",
             )
     modules = table_modules(project, directory)
     init_rel = f"{directory}/__init__.py"
     init = project.module(init_rel)
     if modules and init is None:
-        yield message(codes.reexport, init_rel, 1, f"`{init_rel}` is missing")
+        yield message(
+            codes.reexport,
+            init_rel,
+            1,
+            f"`{init_rel}` is missing",
+            f"add `{init_rel}` re-exporting every {codes.kind}",
+        )
     package = project.dotted(init_rel)
     for rel in modules:
         stem = rel.rsplit("/", 1)[-1][: -len(".py")]
