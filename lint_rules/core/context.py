@@ -23,6 +23,7 @@ class FileContext:
         self.role = FileRole.of(path, roles)
         self.names = ModuleNames.of(roles)
         self.tree = tree
+        self.children_cache: dict[int, list[cst.CSTNode]] = {}
 
     def has_word(self, *words: str) -> bool:
         """Cheap pre-filter: whether any of WORDS occurs in the source text."""
@@ -54,7 +55,9 @@ class FileContext:
     @cached_property
     def resolver(self) -> Resolver:
         """The binding resolver (built only when a rule resolves a name)."""
-        return Resolver(self.module, self.role.module, self.role.is_package_init)
+        return Resolver(
+            self.module, self.role.module, self.role.is_package_init, self.children_cache
+        )
 
     def qualname(self, node: cst.BaseExpression) -> str | None:
         """Qualified name NODE refers to, or None when it cannot be traced."""

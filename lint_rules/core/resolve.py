@@ -111,13 +111,16 @@ Action = Callable[[], None]
 class _Collector:
     """Records bindings and the scope/order of every name use, in one walk of the module."""
 
-    def __init__(self, module_name: str, package: str) -> None:
+    def __init__(
+        self, module_name: str, package: str, cache: dict[int, list[cst.CSTNode]] | None
+    ) -> None:
+        self.cache = cache
         self.module_name = module_name
         self.package = package
         self.root = Scope("module", None, module_name)
         self.stack: list[Scope] = [self.root]
         self.order = 0
-        self.uses: dict[cst.Name, tuple[Scope, int]] = {}
+        self.uses: dict[int, tuple[cst.Name, Scope, int]] = {}
         self.star_import = False
         self.every: dict[str, list[Binding]] = {}
         self.todo: list[cst.CSTNode | Action] = []
@@ -141,7 +144,7 @@ class _Collector:
         self.todo.extend(item for item in reversed(items) if item is not None)
 
     def _children(self, node: cst.CSTNode) -> None:
-        self._then(*children(node))
+        self._then(*children(node, self.cache))
 
     def _enter(self, node: cst.CSTNode) -> None:
         handler = getattr(self, "_" + type(node).__name__, None)
@@ -180,7 +183,7 @@ class _Collector:
 
     # names
     def _Name(self, node: cst.Name) -> None:
-        self.uses[node] = (self.scope, self._next())
+        self.uses[id(node)] = (node, self.scope, self._next())
 
     def _Attribute(self, node: cst.Attribute) -> None:
         self._then(node.value)
@@ -366,7 +369,7 @@ class _Collector:
         )
 
     def _comprehension(self, node: cst.BaseComp | cst.DictComp) -> None:
-        self._then(self._push("comprehension", None, node), *children(node), self._pop)
+        self._then(self._push("comprehension", None, node), *children(node, self.cache), self._pop)
 
     _ListComp = _SetComp = _GeneratorExp = _DictComp = _comprehension
 
@@ -377,9 +380,15 @@ class _Collector:
 class Resolver:
     """Answers "what is this name bound to" for one module."""
 
-    def __init__(self, module: cst.Module, module_name: str, is_package: bool) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        module_name: str,
+        is_package: bool,
+        cache: dict[int, list[cst.CSTNode]] | None = None,
+    ) -> None:
         package = module_name if is_package else module_name.rpartition(".")[0]
-        collector = _Collector(module_name, package)
+        collector = _Collector(module_name, package, cache)
         collector.run(module)
         self.module_name = module_name
         self.root = collector.root
@@ -396,16 +405,16 @@ class Resolver:
         """Every Name node that refers to BINDING."""
         return [
             node
-            for node in self._uses
+            for node, _, _ in self._uses.values()
             if node.value == binding.name and self.binding(node) is binding
         ]
 
     def binding(self, name: cst.Name) -> Binding | None:
         """Return the binding NAME refers to at its position, or None when unbound."""
-        use = self._uses.get(name)
-        if use is None:
+        use = self._uses.get(id(name))
+        if use is None or use[0] is not name:
             return None
-        scope, order = use
+        _, scope, order = use
         first: Scope | None = scope
         current: Scope | None = scope
         while current is not None:
@@ -453,7 +462,7 @@ class Resolver:
             return None
         binding = self.binding(node)
         if binding is None:
-            if node.value in _BUILTINS and not self._star and node in self._uses:
+            if node.value in _BUILTINS and not self._star and id(node) in self._uses:
                 return f"builtins.{node.value}"
             return None
         if binding.kind is Kind.ALIAS and binding.value is not None:

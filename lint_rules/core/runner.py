@@ -46,7 +46,7 @@ def lint_context(ctx: FileContext, rules: Sequence[type[Rule]]) -> list[Report]:
     for visitor in visitors:
         visitor.stack = stack
     try:
-        failed = dispatch(module, visitors, stack)
+        failed = dispatch(module, visitors, stack, ctx.children_cache)
         for index, error in failed.items():
             failure = failure or _internal_error(error, visitors[index].code)
         working = [v for index, v in enumerate(visitors) if index not in failed]

@@ -45,15 +45,42 @@ def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
     return found
 
 
-def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """The semantic children of NODE in source order (no whitespace, commas or parens)."""
+_IS_NODE: dict[type[Any], bool] = {}
+_SEQUENCES = (list, tuple)
+
+
+def _is_node(kind: type[Any]) -> bool:
+    found = _IS_NODE.get(kind)
+    if found is None:
+        found = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
+    return found
+
+
+def children(
+    node: cst.CSTNode, cache: dict[int, list[cst.CSTNode]] | None = None
+) -> list[cst.CSTNode]:
+    """The semantic children of NODE in source order (no whitespace, commas or parens).
+
+    CACHE (keyed by node id, valid while the tree is alive) lets several walks share work.
+    """
+    if cache is not None:
+        cached = cache.get(id(node))
+        if cached is not None:
+            return cached
+    kind = type(node)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _fields(kind)
     found: list[cst.CSTNode] = []
-    for name in _fields(type(node)):
+    for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        value_kind = type(value)
+        if value_kind in _SEQUENCES:
+            found.extend(item for item in value if _is_node(type(item)))
+        elif _is_node(value_kind):
             found.append(value)
-        elif isinstance(value, list | tuple):
-            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+    if cache is not None:
+        cache[id(node)] = found
     return found
 
 
@@ -72,7 +99,10 @@ def _handlers(
 
 
 def dispatch(
-    root: cst.CSTNode, visitors: Sequence[Any], stack: list[cst.CSTNode]
+    root: cst.CSTNode,
+    visitors: Sequence[Any],
+    stack: list[cst.CSTNode],
+    cache: dict[int, list[cst.CSTNode]] | None = None,
 ) -> dict[int, Exception]:
     """Walk ROOT once, calling each visitor's `visit_<Node>` and `leave_<Node>`.
 
@@ -84,11 +114,11 @@ def dispatch(
     leaves: dict[type[cst.CSTNode], list[tuple[int, Handler]]] = {}
     skipped: dict[int, cst.CSTNode] = {}
     failed: dict[int, Exception] = {}
-    todo: list[tuple[cst.CSTNode, bool]] = [(root, True)]
+    todo: list[cst.CSTNode | None] = [root]  # None marks "leave the node below"
     while todo:
-        node, entering = todo.pop()
-        kind = type(node)
-        if entering:
+        node = todo.pop()
+        if node is not None:
+            kind = type(node)
             stack.append(node)
             handlers = visits.get(kind)
             if handlers is None:
@@ -101,9 +131,15 @@ def dispatch(
                         skipped[index] = node
                 except Exception as exc:  # isolated: the other rules keep running
                     failed[index] = exc
-            todo.append((node, False))
-            todo.extend((child, True) for child in reversed(children(node)))
+            todo.append(node)
+            todo.append(None)
+            kids = children(node, cache)
+            if kids:
+                todo.extend(reversed(kids))
             continue
+        node = todo.pop()
+        assert node is not None
+        kind = type(node)
         handlers = leaves.get(kind)
         if handlers is None:
             handlers = leaves[kind] = _handlers(visitors, "leave_", kind)
