@@ -92,7 +92,6 @@ class AnnotationReader:
         self.project = project
         self.module = module
         self.json_module = project.dotted(project.settings.json_types_module)
-        self.db_package = project.settings.roles.db_package.replace("/", ".")
 
     def classify(self, node: cst.BaseExpression, depth: int = 0) -> FieldType:
         """Return the field type of annotation NODE."""
