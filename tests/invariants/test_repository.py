@@ -26,3 +26,18 @@ def test_repository_reads_every_table_and_trigger() -> None:
     triggers, problems = live_triggers(project)
     assert problems == []
     assert {t.name for t in triggers} >= {"normalize_user_email", "normalize_invitation_identity"}
+
+
+def test_repository_prunes_and_repositories_are_seen() -> None:
+    """TXI042/TXI051 read the real repositories: every one found, prunes traced to tables."""
+    from lint_rules.invariants.project import Project
+    from lint_rules.invariants.repositories import read_repositories
+    from lint_rules.invariants.tables import read_schema
+
+    project = Project(REPO_ROOT, load_settings(REPO_ROOT))
+    infos = read_repositories(project, read_schema(project))
+    exported = [info for info in infos if info.repositories]
+    assert len(exported) >= 15
+    assert all(info.enters_provider and info.imports_row_schema for info in exported)
+    pruned = {prune.table for info in infos for prune in info.prunes}
+    assert {"invitations", "domain_events", "auth_login_audit_events"} <= pruned
