@@ -29,6 +29,21 @@ SCALARS: dict[str, str] = {
     "datetime.date": "date",
     "datetime.timedelta": "timedelta",
     "decimal.Decimal": "decimal",
+    **{
+        f"{module}.{name}": family
+        for module in ("pydantic", "pydantic.types")
+        for names, family in (
+            (("AwareDatetime", "NaiveDatetime", "PastDatetime", "FutureDatetime"), "datetime"),
+            (("UUID1", "UUID3", "UUID4", "UUID5"), "uuid"),
+            (("StrictStr",), "text"),
+            (("StrictInt",), "int"),
+            (("StrictBool",), "bool"),
+            (("StrictFloat",), "float"),
+            (("StrictBytes",), "bytes"),
+            (("JsonValue",), "json"),
+        )
+        for name in names
+    },
 }
 WEAK_NAMES = frozenset(
     {

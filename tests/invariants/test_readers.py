@@ -158,12 +158,13 @@ def mini(tmp_path: Path) -> Project:
         tmp_path,
         "db/shapes.py",
         "from typing import Optional, TypedDict, NotRequired, Literal, Union\n"
-        "import uuid\n"
+        "import uuid\nimport pydantic\n"
         "class Base(TypedDict):\n    id: uuid.UUID\n"
         "class Shape(Base):\n"
         "    kind: Optional[Literal['b', 'a']]\n"
         "    n: NotRequired['int']\n"
         "    u: Union[int, str]\n"
+        "    when: pydantic.AwareDatetime\n"
         "Functional = TypedDict('Functional', {'id': 'uuid.UUID', 'n': int})\n",
     )
     return Project(tmp_path, load_settings(tmp_path))
@@ -197,6 +198,7 @@ def test_shape_reader(mini: Project) -> None:
         "kind": ("enum", True),
         "n": ("int", False),
         "u": (None, False),
+        "when": ("datetime", False),
     }
     assert shape.fields["kind"].type.enum_values == frozenset({"a", "b"})
     functional = read_shape(mini, module, "Functional")
