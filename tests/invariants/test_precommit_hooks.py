@@ -90,7 +90,7 @@ def _try_repo(consumer: Path, hooks_repo: Path, home: Path) -> subprocess.Comple
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=540,
     )
 
 
