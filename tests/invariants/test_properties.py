@@ -61,3 +61,25 @@ def test_any_change_to_body_or_input_is_detected(
         name = data.draw(st.sampled_from(sorted(files)))
         changed = {**files, name: files[name] + b"!"}
         assert verify_generated(content, changed.get) != []
+
+
+FIXTURE_FILES = sorted(
+    path.relative_to(FIXTURE).as_posix()
+    for path in FIXTURE.rglob("*")
+    if path.is_file() and path.suffix in (".py", ".sql")
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(FIXTURE_FILES), st.data())
+def test_damaged_files_never_crash_the_checker(rel: str, data: st.DataObject) -> None:
+    """Cutting any fixture file at any point yields messages or a pass, never an exception."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "project"
+        shutil.copytree(FIXTURE, root)
+        text = (root / rel).read_text()
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, min(len(text), start + 80)))
+        (root / rel).write_text(text[:start] + text[end:])
+        messages = check(root)
+        assert all(m.line >= 1 and m.path for m in messages)
