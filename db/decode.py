@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, Final, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError
 
 from db.errors import DbError
 
 T = TypeVar("T")
+
+_MOMENT: Final = TypeAdapter(AwareDatetime, config=ConfigDict(strict=True))
 
 
 def _summary(exc: ValidationError) -> str:
@@ -57,3 +60,20 @@ def parse_uuid(value: uuid.UUID | str, field: str) -> uuid.UUID:
 def parse_uuids(values: Iterable[uuid.UUID | str], field: str) -> list[uuid.UUID]:
     """Return every value as a UUID, or raise `DB_INVALID_INPUT` naming FIELD."""
     return [parse_uuid(value, field) for value in values]
+
+
+def parse_input(schema: TypeAdapter[T], value: object, what: str) -> T:
+    """Validate caller input VALUE with SCHEMA, or raise `DB_INVALID_INPUT` naming WHAT."""
+    try:
+        return schema.validate_python(value)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or what}: {error['msg']}"
+            for error in exc.errors()[:3]
+        )
+        raise DbError("DB_INVALID_INPUT", f"invalid {what}: {problems}") from exc
+
+
+def parse_moment(value: datetime, field: str) -> datetime:
+    """Return VALUE if it is a timezone-aware datetime, else raise `DB_INVALID_INPUT`."""
+    return parse_input(_MOMENT, value, field)

@@ -22,7 +22,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final, Generic, Literal, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -37,6 +37,7 @@ from sqlalchemy import (
     tuple_,
 )
 
+from db.decode import parse_input
 from db.errors import DbError
 from db.literals import SORT_ORDERS, SortOrder
 
@@ -50,18 +51,6 @@ MAX_CURSOR_LENGTH: Final = 2048
 _CURSOR_KEYS: Final = frozenset({"v", "sort_by", "sort_order", "dir", "value", "id"})
 
 Direction = Literal["next", "prev"]
-
-
-def parse_input(schema: TypeAdapter[T], value: object, what: str) -> T:
-    """Validate caller input VALUE with SCHEMA, or raise `DB_INVALID_INPUT` naming WHAT."""
-    try:
-        return schema.validate_python(value)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or what}: {error['msg']}"
-            for error in exc.errors()[:3]
-        )
-        raise DbError("DB_INVALID_INPUT", f"invalid {what}: {problems}") from exc
 
 
 @dataclass(frozen=True)

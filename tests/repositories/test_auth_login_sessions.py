@@ -180,3 +180,14 @@ async def test_prune_audit_events_is_strict_and_batched(
         rows = (await conn.execute(auth_login_audit_events.select())).all()
     left = sorted(row.created_at for row in rows)
     assert left == [T0, T0 + US]
+
+
+async def test_naive_datetimes_are_invalid_input_before_any_query(database: Database) -> None:
+    naive = datetime(2020, 1, 1)
+    with pytest.raises(DbError) as prune_error:
+        await auth_login_sessions_repository.prune_audit_events(naive)
+    assert prune_error.value.code == "DB_INVALID_INPUT"
+    assert "older_than" in prune_error.value.message
+    with pytest.raises(DbError) as create_error:
+        await auth_login_sessions_repository.create(user_id=uuid.uuid4(), expires_at=naive)
+    assert create_error.value.code == "DB_INVALID_INPUT"
