@@ -9,11 +9,10 @@ from typing import Final
 from sqlalchemy import insert, select
 
 from db.client import provide_db
-from db.decode import decode_row, decode_rows, parse_uuid
+from db.decode import decode_row, decode_rows, parse_input, parse_uuid
 from db.errors import DbError, translate_errors
 from db.json_types import FlatJsonObject, FlatJsonObjectSchema
 from db.literals import AuthLoginAuditEventType, AuthLoginAuditStatus
-from db.pagination import parse_input
 from db.row_schemas.auth_login_audit_events import (
     AuthLoginAuditEventsRowSchema,
     AuthLoginAuditEventsRowShape,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, update
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row
+from db.decode import decode_optional, decode_row, parse_moment
 from db.errors import translate_errors
 from db.literals import AuthLoginProvider
 from db.repositories.batched_delete import DEFAULT_BATCH_SIZE, delete_in_batches
@@ -45,7 +45,7 @@ class AuthLoginOidcStatesRepository:
             "requester_ip": requester_ip,
         }
         if expires_at is not None:
-            values["expires_at"] = expires_at
+            values["expires_at"] = parse_moment(expires_at, "expires_at")
         statement = insert(auth_login_oidc_states).values(values).returning(auth_login_oidc_states)
         with translate_errors("Failed to create OIDC state"):
             async with provide_db() as conn:
@@ -78,6 +78,7 @@ class AuthLoginOidcStatesRepository:
         self, older_than: datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
     ) -> int:
         """Delete states expired or consumed before OLDER_THAN; return the count."""
+        older_than = parse_moment(older_than, "older_than")
         return await delete_in_batches(
             auth_login_oidc_states,
             or_(_states.expires_at < older_than, _states.consumed_at < older_than),

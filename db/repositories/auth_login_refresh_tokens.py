@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, parse_uuid
+from db.decode import decode_optional, decode_row, parse_moment, parse_uuid
 from db.errors import translate_errors
 from db.repositories.batched_delete import DEFAULT_BATCH_SIZE, delete_in_batches
 from db.row_schemas.auth_login_refresh_tokens import (
@@ -46,7 +46,7 @@ class AuthLoginRefreshTokensRepository:
             "token_hash": token_hash,
         }
         if expires_at is not None:
-            values["expires_at"] = expires_at
+            values["expires_at"] = parse_moment(expires_at, "expires_at")
         statement = (
             insert(auth_login_refresh_tokens).values(values).returning(auth_login_refresh_tokens)
         )
@@ -115,6 +115,7 @@ class AuthLoginRefreshTokensRepository:
         self, older_than: datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
     ) -> int:
         """Delete tokens expired, revoked or used before OLDER_THAN; return the count."""
+        older_than = parse_moment(older_than, "older_than")
         predicate = or_(
             _tokens.expires_at < older_than,
             _tokens.revoked_at < older_than,

@@ -9,7 +9,7 @@ from typing import Any, Final
 from sqlalchemy import and_, func, insert, or_, select, update
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, parse_uuid
+from db.decode import decode_optional, decode_row, parse_moment, parse_uuid
 from db.errors import translate_errors
 from db.literals import AuthLoginProvider
 from db.repositories.batched_delete import DEFAULT_BATCH_SIZE, delete_in_batches
@@ -46,7 +46,7 @@ class AuthLoginSessionsRepository:
             "last_seen_at": func.now(),
         }
         if expires_at is not None:
-            values["expires_at"] = expires_at
+            values["expires_at"] = parse_moment(expires_at, "expires_at")
         statement = insert(auth_login_sessions).values(values).returning(auth_login_sessions)
         with translate_errors("Failed to create login session"):
             async with provide_db() as conn:
@@ -110,6 +110,7 @@ class AuthLoginSessionsRepository:
         self, older_than: datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
     ) -> int:
         """Delete sessions expired or revoked before OLDER_THAN (refresh tokens cascade)."""
+        older_than = parse_moment(older_than, "older_than")
         predicate = or_(
             and_(_sessions.revoked_at.is_(None), _sessions.expires_at < older_than),
             _sessions.revoked_at < older_than,
@@ -125,6 +126,7 @@ class AuthLoginSessionsRepository:
         self, older_than: datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
     ) -> int:
         """Delete login audit events created before OLDER_THAN; return the count."""
+        older_than = parse_moment(older_than, "older_than")
         return await delete_in_batches(
             auth_login_audit_events,
             auth_login_audit_events.c.created_at < older_than,

@@ -18,11 +18,10 @@ from sqlalchemy import Select, Update, func, insert, select, update
 from typing_extensions import TypedDict
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, parse_uuid
+from db.decode import decode_optional, decode_row, parse_input, parse_uuid
 from db.errors import DbError, translate_errors
 from db.json_types import JsonObject
 from db.literals import CreditEntryType, SubscriptionStatus
-from db.pagination import parse_input
 from db.row_schemas.credit_ledger import CreditLedgerRowSchema, CreditLedgerRowShape
 from db.row_schemas.organizations import OrganizationsRowSchema, OrganizationsRowShape
 from db.schema import credit_ledger, organizations

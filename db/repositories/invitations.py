@@ -8,13 +8,21 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Annotated, Final, Unpack
 
-from pydantic import AwareDatetime, ConfigDict, StringConstraints, TypeAdapter, with_config
+from pydantic import ConfigDict, StringConstraints, TypeAdapter, with_config
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from typing_extensions import TypedDict
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, decode_rows, parse_uuid, parse_uuids
+from db.decode import (
+    decode_optional,
+    decode_row,
+    decode_rows,
+    parse_input,
+    parse_moment,
+    parse_uuid,
+    parse_uuids,
+)
 from db.errors import translate_errors
 from db.literals import (
     TERMINAL_INVITATION_STATUSES,
@@ -22,7 +30,7 @@ from db.literals import (
     InvitationStatus,
     MembershipRole,
 )
-from db.pagination import Filter, Keyset, ListParams, Page, parse_input
+from db.pagination import Filter, Keyset, ListParams, Page
 from db.repositories.batched_delete import delete_in_batches
 from db.row_schemas.invitations import InvitationsRowSchema, InvitationsRowShape
 from db.schema import invitations, org_members
@@ -47,7 +55,6 @@ _STRICT: Final = ConfigDict(strict=True)
 _EMAIL: Final = TypeAdapter(InvitationEmail, config=_STRICT)
 _ROLE: Final = TypeAdapter(InvitationRole, config=_STRICT)
 _TOKEN: Final = TypeAdapter(Annotated[str, StringConstraints(max_length=512)], config=_STRICT)
-_MOMENT: Final = TypeAdapter(AwareDatetime, config=_STRICT)
 _PATCH: Final = TypeAdapter(InvitationPatch)
 
 INVITATIONS_KEYSET: Final = Keyset(
@@ -195,7 +202,7 @@ class InvitationsRepository:
 
     async def expire_overdue(self, now: datetime | None = None) -> int:
         """Mark pending invitations whose `expires_at` is before NOW (default: the DB's) expired."""
-        cutoff = func.now() if now is None else parse_input(_MOMENT, now, "now")
+        cutoff = func.now() if now is None else parse_moment(now, "now")
         statement = (
             update(invitations)
             .where(invitations.c.status == "pending", invitations.c.expires_at < cutoff)
@@ -207,7 +214,7 @@ class InvitationsRepository:
 
     async def prune_terminal(self, older_than: datetime) -> int:
         """Delete accepted, revoked and expired invitations created before OLDER_THAN."""
-        threshold = parse_input(_MOMENT, older_than, "older_than")
+        threshold = parse_moment(older_than, "older_than")
         return await delete_in_batches(
             invitations,
             and_(

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from typing_extensions import TypedDict
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, decode_rows, parse_uuid, parse_uuids
+from db.decode import decode_optional, decode_row, decode_rows, parse_input, parse_uuid, parse_uuids
 from db.errors import translate_errors
 from db.json_types import JsonObject
 from db.literals import DomainEventAggregateType, DomainEventType
-from db.pagination import Keyset, ListParams, Page, parse_input
+from db.pagination import Keyset, ListParams, Page
 from db.repositories.domain_events import insert_domain_event_in_transaction
 from db.row_schemas.org_members import OrgMembersRowSchema, OrgMembersRowShape
 from db.row_schemas.organizations import (

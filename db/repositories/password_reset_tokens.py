@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, insert, or_, update
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, parse_uuid
+from db.decode import decode_optional, decode_row, parse_moment, parse_uuid
 from db.errors import translate_errors
 from db.repositories.batched_delete import DEFAULT_BATCH_SIZE, delete_in_batches
 from db.row_schemas.password_reset_tokens import (
@@ -76,6 +76,7 @@ class PasswordResetTokensRepository:
         self, older_than: datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
     ) -> int:
         """Delete tokens expired, or used and created, before OLDER_THAN; return the count."""
+        older_than = parse_moment(older_than, "older_than")
         predicate = or_(
             and_(_tokens.used_at.is_not(None), _tokens.created_at < older_than),
             _tokens.expires_at < older_than,

@@ -6,16 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Final, NamedTuple
 
-from pydantic import AwareDatetime, ConfigDict, TypeAdapter, with_config
+from pydantic import ConfigDict, TypeAdapter, with_config
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from typing_extensions import TypedDict
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, parse_uuid
+from db.decode import decode_optional, decode_row, parse_input, parse_moment, parse_uuid
 from db.errors import DbError, translate_errors
-from db.json_types import STRICT, JsonObject
-from db.pagination import parse_input
+from db.json_types import JsonObject
 from db.repositories.batched_delete import DEFAULT_BATCH_SIZE, delete_in_batches
 from db.row_schemas.subscription_events import (
     SubscriptionEventsRowSchema,
@@ -41,7 +40,6 @@ class SubscriptionEventIntake(NamedTuple):
 
 
 _EVENT: Final = TypeAdapter(SubscriptionEventInput)
-_MOMENT: Final = TypeAdapter(AwareDatetime, config=STRICT)
 
 
 class SubscriptionEventsRepository:
@@ -125,7 +123,7 @@ class SubscriptionEventsRepository:
         self, older_than: datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
     ) -> int:
         """Delete events processed before OLDER_THAN, in batches; return how many were deleted."""
-        threshold = parse_input(_MOMENT, older_than, "older_than")
+        threshold = parse_moment(older_than, "older_than")
         return await delete_in_batches(
             subscription_events,
             subscription_events.c.processed_at < threshold,

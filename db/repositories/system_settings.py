@@ -12,10 +12,9 @@ from sqlalchemy.dialects.postgresql import insert
 from typing_extensions import TypedDict
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row
+from db.decode import decode_optional, decode_row, parse_input
 from db.errors import DbError, translate_errors
 from db.json_types import STRICT, JsonObject, JsonObjectSchema
-from db.pagination import parse_input
 from db.row_schemas.system_settings import SystemSettingsRowSchema, SystemSettingsRowShape
 from db.schema import system_settings
 from db.system_settings_defaults import RETENTION_SETTINGS_KEY

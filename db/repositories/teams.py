@@ -10,9 +10,9 @@ from sqlalchemy import delete, insert, select, update
 from typing_extensions import TypedDict
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, decode_rows, parse_uuid
+from db.decode import decode_optional, decode_row, decode_rows, parse_input, parse_uuid
 from db.errors import translate_errors
-from db.pagination import Keyset, ListParams, Page, parse_input
+from db.pagination import Keyset, ListParams, Page
 from db.row_schemas.team_members import TeamMembersRowSchema, TeamMembersRowShape
 from db.row_schemas.teams import TeamsRowSchema, TeamsRowShape
 from db.schema import team_members, teams

@@ -6,17 +6,23 @@ import uuid
 from datetime import datetime
 from typing import Final
 
-from pydantic import AwareDatetime, ConfigDict, TypeAdapter, with_config
+from pydantic import ConfigDict, TypeAdapter, with_config
 from sqlalchemy import BigInteger, ColumnElement, and_, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from typing_extensions import TypedDict
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, decode_rows, parse_uuid
+from db.decode import (
+    decode_optional,
+    decode_row,
+    decode_rows,
+    parse_input,
+    parse_moment,
+    parse_uuid,
+)
 from db.errors import DbError, translate_errors
 from db.json_types import STRICT, JsonObject
 from db.literals import UsageCategory
-from db.pagination import parse_input
 from db.row_schemas.usage_records import UsageRecordsRowSchema, UsageRecordsRowShape
 from db.schema import usage_records
 
@@ -47,7 +53,6 @@ class UsageSummary(TypedDict):
 _USAGE: Final = TypeAdapter(UsageInput)
 UsageSummarySchema: Final = TypeAdapter(UsageSummary)
 _CATEGORY: Final = TypeAdapter(UsageCategory, config=STRICT)
-_MOMENT: Final = TypeAdapter(AwareDatetime, config=STRICT)
 
 
 def _by_reference(organization_id: uuid.UUID, reference_id: str) -> ColumnElement[bool]:
@@ -92,9 +97,7 @@ class UsageRecordsRepository:
             },
             "usage record",
         )
-        when = (
-            func.now() if recorded_at is None else parse_input(_MOMENT, recorded_at, "recorded_at")
-        )
+        when = func.now() if recorded_at is None else parse_moment(recorded_at, "recorded_at")
         statement = insert(usage_records).values(organization_id=key, recorded_at=when, **usage)
         if reference_id is not None:
             statement = statement.on_conflict_do_nothing(
@@ -171,10 +174,10 @@ class UsageRecordsRepository:
                 usage_records.c.category == parse_input(_CATEGORY, category, "category")
             )
         if recorded_after is not None:
-            after = parse_input(_MOMENT, recorded_after, "recorded_after")
+            after = parse_moment(recorded_after, "recorded_after")
             statement = statement.where(usage_records.c.recorded_at >= after)
         if recorded_before is not None:
-            before = parse_input(_MOMENT, recorded_before, "recorded_before")
+            before = parse_moment(recorded_before, "recorded_before")
             statement = statement.where(usage_records.c.recorded_at <= before)
         statement = statement.order_by(
             usage_records.c.recorded_at.desc(), usage_records.c.id.desc()
@@ -195,8 +198,8 @@ class UsageRecordsRepository:
         """Sum quantity and cost of one category recorded within [PERIOD_START, PERIOD_END]."""
         key = parse_uuid(organization_id, "organization_id")
         wanted = parse_input(_CATEGORY, category, "category")
-        start = parse_input(_MOMENT, period_start, "period_start")
-        end = parse_input(_MOMENT, period_end, "period_end")
+        start = parse_moment(period_start, "period_start")
+        end = parse_moment(period_end, "period_end")
         if start > end:
             raise DbError("DB_INVALID_INPUT", "period_start must not be after period_end")
         statement = select(
