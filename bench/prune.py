@@ -42,6 +42,7 @@ from sqlalchemy.types import Text
 from db.client import Database
 from db.env import DbSettings
 from db.repositories.auth_login_sessions import auth_login_sessions_repository
+from db.repositories.batched_delete import DEFAULT_BATCH_SIZE
 from db.repositories.domain_events import domain_events_repository
 from db.schema import auth_login_audit_events, domain_events
 
@@ -115,7 +116,7 @@ class Subject:
     table: Table
     load: Any
     prunable: ColumnElement[bool]
-    prune: Callable[[], Awaitable[int]]
+    prune: Callable[[int], Awaitable[int]]
     old_age: timedelta
 
 
@@ -127,14 +128,16 @@ SUBJECTS: Final = (
             and_(domain_events.c.status == "published", domain_events.c.published_at < THRESHOLD),
             and_(domain_events.c.status == "failed", domain_events.c.failed_at < THRESHOLD),
         ),
-        prune=lambda: domain_events_repository.prune_published(THRESHOLD),
+        prune=lambda size: domain_events_repository.prune_published(THRESHOLD, batch_size=size),
         old_age=timedelta(days=60),
     ),
     Subject(
         table=auth_login_audit_events,
         load=LOAD_AUDIT_EVENTS,
         prunable=auth_login_audit_events.c.created_at < THRESHOLD,
-        prune=lambda: auth_login_sessions_repository.prune_audit_events(THRESHOLD),
+        prune=lambda size: auth_login_sessions_repository.prune_audit_events(
+            THRESHOLD, batch_size=size
+        ),
         old_age=timedelta(days=200),
     ),
 )
@@ -246,40 +249,73 @@ def plain_delete_sql(database: Database, subject: Subject) -> tuple[str, Mapping
 
 
 @dataclass
+class BatchedRun:
+    """One batched prune of a full load."""
+
+    batch_size: int
+    seconds: float
+    deleted: int
+    longest_transaction: float
+    statements: list[float]
+
+
+@dataclass
 class Outcome:
     """Measurements of one table."""
 
     table: str
     rows: int
-    batched_seconds: float = 0.0
-    batched_deleted: int = 0
-    batches: int = 0
-    longest_batch_transaction: float = 0.0
-    statement_samples: list[float] = field(default_factory=list)
+    runs: list[BatchedRun] = field(default_factory=list)
     plain_seconds: float = 0.0
     plain_deleted: int = 0
-    survivors_intact: bool = False
+    survivors_intact: bool = True
     plans: dict[str, list[str]] = field(default_factory=dict)
-    load_seconds: list[float] = field(default_factory=list)
 
 
-async def measure(database: Database, subject: Subject, rows: int) -> Outcome:
-    """Batched prune on one load, plain DELETE on an identical reload; check survivors."""
-    outcome = Outcome(subject.table.name, rows)
-    outcome.load_seconds.append(await reload(database, subject, rows))
-    before = await fingerprint(database, subject)
+async def batched(
+    database: Database, subject: Subject, rows: int, batch_size: int
+) -> tuple[BatchedRun, dict[str, Mapping[str, Any]]]:
+    """Reload SUBJECT and run its repository prune; return the run and its DELETE statements."""
+    await reload(database, subject, rows)
     with observe(database.engine) as seen:
         started = time.perf_counter()
-        outcome.batched_deleted = await subject.prune()
-        outcome.batched_seconds = time.perf_counter() - started
-    after_batched = await fingerprint(database, subject)
-    outcome.batches = len(seen.statements)
-    outcome.statement_samples = seen.statements
-    outcome.longest_batch_transaction = max(seen.transactions, default=0.0)
+        deleted = await subject.prune(batch_size)
+        elapsed = time.perf_counter() - started
+    run = BatchedRun(
+        batch_size, elapsed, deleted, max(seen.transactions, default=0.0), seen.statements
+    )
+    print(
+        f"{subject.table.name}: batched ({batch_size}) {elapsed:.2f}s in {len(seen.statements)} "
+        f"batches, longest txn {run.longest_transaction * 1000:.0f} ms",
+        flush=True,
+    )
+    return run, seen.first_params
 
-    outcome.load_seconds.append(await reload(database, subject, rows))
-    for statement, params in seen.first_params.items():
-        outcome.plans[_summary(statement)] = await explain(database, statement, params)
+
+async def measure(
+    database: Database, subject: Subject, rows: int, batch_sizes: list[int]
+) -> Outcome:
+    """Batched prunes and one plain DELETE, each on an identical load; check survivors."""
+    outcome = Outcome(subject.table.name, rows)
+    await reload(database, subject, rows)
+    before = await fingerprint(database, subject)
+    if before[2] != rows:
+        raise SystemExit(f"{subject.table.name}: loaded {before[2]} prunable rows, not {rows}")
+    expected = (before[0], before[1], 0)
+    statements: list[tuple[int, dict[str, Mapping[str, Any]]]] = []
+    for batch_size in batch_sizes:
+        run, seen = await batched(database, subject, rows, batch_size)
+        statements.append((batch_size, seen))
+        outcome.runs.append(run)
+        after = await fingerprint(database, subject)
+        if after != expected or run.deleted != rows:
+            raise SystemExit(f"{subject.table.name}: after batched {after}, expected {expected}")
+
+    await reload(database, subject, rows)
+    for batch_size, seen in statements:
+        for statement, params in seen.items():
+            label = f"{_summary(statement)}, {batch_size:,} per batch"
+            outcome.plans[label] = await explain(database, statement, params)
     plain_sql, plain_params = plain_delete_sql(database, subject)
     outcome.plans["plain DELETE"] = await explain(database, plain_sql, plain_params)
     if await fingerprint(database, subject) != before:
@@ -288,20 +324,9 @@ async def measure(database: Database, subject: Subject, rows: int) -> Outcome:
     async with database.transaction() as trx:
         outcome.plain_deleted = (await trx.exec_driver_sql(plain_sql, dict(plain_params))).rowcount
     outcome.plain_seconds = time.perf_counter() - started
-    after_plain = await fingerprint(database, subject)
-
-    expected = (before[0], before[1], 0)
-    outcome.survivors_intact = after_batched == after_plain == expected
-    if not outcome.survivors_intact or not outcome.batched_deleted == before[2] == rows:
-        raise SystemExit(
-            f"{subject.table.name}: before {before}, after batched {after_batched}, "
-            f"after plain {after_plain}, batched deleted {outcome.batched_deleted}"
-        )
-    print(
-        f"{outcome.table}: batched {outcome.batched_seconds:.2f}s in {outcome.batches} batches "
-        f"(longest txn {outcome.longest_batch_transaction * 1000:.0f} ms), "
-        f"plain {outcome.plain_seconds:.2f}s"
-    )
+    if await fingerprint(database, subject) != expected or outcome.plain_deleted != rows:
+        raise SystemExit(f"{subject.table.name}: the plain DELETE did not delete exactly the rows")
+    print(f"{subject.table.name}: plain {outcome.plain_seconds:.2f}s", flush=True)
     return outcome
 
 
@@ -323,41 +348,44 @@ def _scans(plan: list[str]) -> str:
     return "; ".join(f"`{node}`" for node in nodes)
 
 
-def _per_batch(o: Outcome) -> str:
-    full = o.statement_samples[: max(1, len(o.statement_samples) // 10)]
-    late = sorted(o.statement_samples)[-max(1, len(o.statement_samples) // 10) :]
-    return f"{sum(full) / len(full) * 1000:.0f} → {sum(late) / len(late) * 1000:.0f}"
+def _per_batch(run: BatchedRun) -> str:
+    tenth = max(1, len(run.statements) // 10)
+    first, slowest = run.statements[:tenth], sorted(run.statements)[-tenth:]
+    return f"{sum(first) / tenth * 1000:.0f} → {sum(slowest) / tenth * 1000:.0f}"
 
 
 def render(outcomes: list[Outcome], version: str, rows: int) -> str:
     """The Markdown section."""
     table_rows = []
     for o in outcomes:
-        goal = "met" if o.batched_seconds <= RATIO_GOAL * o.plain_seconds else "MISSED"
-        table_rows.append(
-            [
-                f"`{o.table}`",
-                f"{o.batched_deleted:,}",
-                f"{o.rows:,}",
-                f"{o.batched_seconds:.2f}",
-                o.batches,
-                f"{o.longest_batch_transaction * 1000:.0f}",
-                _per_batch(o),
-                f"{o.plain_seconds:.2f}",
-                ratio(o.batched_seconds, o.plain_seconds),
-                f"<= {RATIO_GOAL} {goal}",
-                "yes" if o.survivors_intact else "NO",
-            ]
-        )
+        for run in o.runs:
+            goal = "met" if run.seconds <= RATIO_GOAL * o.plain_seconds else "MISSED"
+            table_rows.append(
+                [
+                    f"`{o.table}`",
+                    f"{run.deleted:,}",
+                    f"{o.rows:,}",
+                    f"{run.batch_size:,}",
+                    f"{run.seconds:.2f}",
+                    len(run.statements),
+                    f"{run.longest_transaction * 1000:.0f}",
+                    _per_batch(run),
+                    f"{o.plain_seconds:.2f}",
+                    ratio(run.seconds, o.plain_seconds),
+                    f"<= {RATIO_GOAL} {goal}",
+                    "yes" if o.survivors_intact else "NO",
+                ]
+            )
     parts = [
         f"Machine: {machine(version)}.",
         f"Each table is loaded with {rows:,} prunable rows interleaved with {rows:,} survivors "
         "(`INSERT ... SELECT generate_series`, indexes rebuilt after the load, then "
         "`VACUUM (ANALYZE)` and `CHECKPOINT`; autovacuum off on these tables so both runs see "
-        "the same state). The repository's batched prune (`delete_in_batches`, 5,000 rows per "
-        "transaction) runs first; the identical data is then reloaded and deleted by one plain "
-        "`DELETE` in one transaction (the baseline). Survivors are checked by count and a "
-        "checksum of their ids after both runs. A batch transaction is timed from `BEGIN` to "
+        "the same state). The repository's batched prune (`delete_in_batches`; 5,000 rows per "
+        "transaction is the default, a larger batch shows the trade-off) runs on one load per "
+        "batch size; the identical data is then reloaded and deleted by one plain `DELETE` in "
+        "one transaction (the baseline). Survivors are checked by count and a "
+        "checksum of their ids after every run. A batch transaction is timed from `BEGIN` to "
         "the connection's return to the pool, each batch `DELETE` by the engine's cursor "
         "events.",
         markdown_table(
@@ -365,6 +393,7 @@ def render(outcomes: list[Outcome], version: str, rows: int) -> str:
                 "table",
                 "deleted",
                 "survivors",
+                "batch size",
                 "batched s",
                 "batches",
                 "longest batch txn ms",
@@ -382,7 +411,7 @@ def render(outcomes: list[Outcome], version: str, rows: int) -> str:
     for o in outcomes:
         for label, plan in o.plans.items():
             parts.append(f"- `{o.table}`, {label}: {_scans(plan)}")
-    if any(o.batched_seconds > RATIO_GOAL * o.plain_seconds for o in outcomes):
+    if any(run.seconds > RATIO_GOAL * o.plain_seconds for o in outcomes for run in o.runs):
         parts.append(DIAGNOSIS)
     for o in outcomes:
         for label, plan in o.plans.items():
@@ -392,23 +421,24 @@ def render(outcomes: list[Outcome], version: str, rows: int) -> str:
 
 DIAGNOSIS: Final = """\
 **Why the ratio goal is missed.** The plain `DELETE` makes one sequential (or bitmap) pass and
-writes each row once. Each batch of `delete_in_batches` instead (1) runs
-`SELECT id ... WHERE <predicate> LIMIT n FOR UPDATE SKIP LOCKED`, for which the planner picks a
-sequential scan with a filter at full size because half the table matches (see the plans), so
-every batch re-reads the dead
-rows left by the batches before it (batch time grows from the first to the last batch: the
-column above) and never uses the prune index; (2) writes every row twice (the row lock, then the
-delete); (3) finds every row again through the primary key; (4) commits, one round trip and WAL
-flush per 5,000 rows. (1) is fixable in `db/repositories/batched_delete.py`: an `order_by`
-argument (the prune index's column) makes the planner walk the index (`Index Scan using
-auth_login_audit_events_created_at_idx`) and keeps batch time flat, and
-`id = ANY(ARRAY(subquery))` guarantees the primary-key lookup at every table size. (2)-(4) are
-the price of short, non-blocking transactions; a block-range variant (`ctid` ranges, no row
-locks) measured about 2.3x the plain `DELETE` with 24 ms batches in a one-off experiment on this
-machine (not re-measured by this script)."""
+writes each row once. Each batch of `delete_in_batches` runs `DELETE ... WHERE id IN (SELECT id
+... WHERE <predicate> LIMIT n FOR UPDATE SKIP LOCKED)`, and the plans above show the costs:
+(1) the inner `SELECT ... LIMIT` is planned as a sequential scan with a filter at full size
+(half the table matches), so every batch re-reads the dead rows the batches before it left
+(batch time grows from the first to the slowest batches) and the prune index goes unused;
+(2) with a larger `LIMIT` the outer `id IN (...)` becomes a hash semi join over a sequential
+scan of the whole table, once per batch, which is why 20,000 per batch is slower than 5,000;
+(3) every row is written twice (the row lock, then the delete) and found again through the
+primary key; (4) each batch commits (a round trip and a WAL flush). (1) and (2) are fixable in
+`db/repositories/batched_delete.py`: `id = ANY(ARRAY(subquery))` keeps the primary-key lookup
+at every size, and an `order_by` argument (the prune index's column) makes the inner scan walk
+the index with flat batch times. (3) and (4) are the price of short, non-blocking transactions
+and remain after those fixes; a block-range variant (`ctid` ranges, no row locks) came to
+about 2.3x the plain `DELETE` with 24 ms batches in a one-off experiment on this machine (not
+re-measured by this script)."""
 
 
-async def run(url: str, rows: int) -> str:
+async def run(url: str, rows: int, batch_sizes: list[int]) -> str:
     """Measure every subject on the database at URL and return the Markdown section."""
     async with Database(DbSettings(database_url=url, pool_size=4, max_overflow=0)) as database:
         async with database.transaction() as trx:
@@ -417,7 +447,7 @@ async def run(url: str, rows: int) -> str:
                 await trx.execute(
                     text(f"ALTER TABLE {subject.table.name} SET (autovacuum_enabled = false)")
                 )
-        outcomes = [await measure(database, subject, rows) for subject in SUBJECTS]
+        outcomes = [await measure(database, subject, rows, batch_sizes) for subject in SUBJECTS]
     return render(outcomes, version.split(" (")[0], rows)
 
 
@@ -427,10 +457,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="50,000 rows instead of 1,000,000")
     parser.add_argument("--rows", type=int, help="prunable rows per table (as many survivors)")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave the docs alone")
+    parser.add_argument(
+        "--batch-sizes",
+        default=f"{DEFAULT_BATCH_SIZE},{4 * DEFAULT_BATCH_SIZE}",
+        help="comma-separated batch sizes to measure (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
+    batch_sizes = [int(size) for size in args.batch_sizes.split(",")]
     rows = args.rows or (50_000 if args.quick else 1_000_000)
     with fresh_database("txdb_bench_prune") as url:
-        section = asyncio.run(run(url, rows))
+        section = asyncio.run(run(url, rows, batch_sizes))
     print(section)
     if not args.no_doc:
         rewrite_section("prune", section)
