@@ -10,7 +10,7 @@ from pathlib import Path
 
 import hypothesmith
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from lint_rules.config import Roles
 from lint_rules.core.context import FileContext
@@ -36,21 +36,43 @@ UNFILTERED: tuple[type[Rule], ...] = tuple(_always(rule) for rule in ALL_RULES)
 EXAMPLES = int(os.environ.get("TXD_FUZZ_EXAMPLES", "2000"))
 
 
+def _fuzz(seed_value: int, count: int) -> tuple[int, list[str]]:
+    """Lint COUNT generated programs (one process); return how many ran and any problems."""
+    seen: list[str] = []
+    problems: list[str] = []
+
+    @seed(seed_value)
+    @settings(
+        max_examples=count,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(source=hypothesmith.from_grammar())
+    def check(source: str) -> None:
+        seen.append(source)
+        path = PATHS[len(source) % len(PATHS)]
+        try:
+            reports = lint_source(source, path, ROLES, UNFILTERED)
+        except Exception as exc:  # the test reports it with the program
+            problems.append(f"{type(exc).__name__}: {exc} in {source!r}")
+            return
+        for report in reports:
+            if report.code == "TXD000" or report.line < 1 or report.col < 0:
+                problems.append(f"{report} in {source!r}")
+
+    check()
+    return len(seen), problems
+
+
 @pytest.mark.slow
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
-@given(source=hypothesmith.from_grammar())
-def test_generated_programs_never_crash_the_plugin(source: str) -> None:
-    path = PATHS[len(source) % len(PATHS)]
-    reports = lint_source(source, path, ROLES, UNFILTERED)
-    assert [r for r in reports if r.code == "TXD000"] == []
-    for report in reports:
-        assert report.line >= 1
-        assert report.col >= 0
+def test_generated_programs_never_crash_the_plugin() -> None:
+    workers = 2
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(_fuzz, range(workers), [-(-EXAMPLES // workers)] * workers))
+    assert sum(count for count, _ in outcomes) >= EXAMPLES
+    assert [problem for _, found in outcomes for problem in found] == []
 
 
 def test_checker_turns_internal_errors_into_one_txd000(monkeypatch: pytest.MonkeyPatch) -> None:
