@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from db.client import Database
+from db.client import Database, provide_db
 from db.errors import DbError
 from db.repositories.domain_events import (
     DomainEventInput,
@@ -114,6 +114,24 @@ async def test_events_commit_and_roll_back_with_the_business_transaction(
     assert appended[0]["sequence_number"] == 2
     assert await repo.get_by_id(appended[0]["id"]) is None
     await append(database, aggregate_id)
+    assert [r["sequence_number"] for r in await repo.list_for_aggregate(aggregate_id)] == [1, 2]
+
+
+async def test_append_through_provide_db_and_a_rolled_back_savepoint(database: Database) -> None:
+    aggregate_id = uuid.uuid4()
+    async with provide_db() as conn:  # no transaction open: its own short one, committed
+        await insert_domain_event_in_transaction(conn, event_for(aggregate_id))
+
+    async def failing_step() -> None:
+        async with database.transaction() as savepoint:
+            await insert_domain_event_in_transaction(savepoint, event_for(aggregate_id))
+            raise RuntimeError("step failed")
+
+    async with database.transaction() as trx:
+        with pytest.raises(RuntimeError, match="step failed"):
+            await failing_step()
+        kept = await insert_domain_event_in_transaction(trx, event_for(aggregate_id))
+    assert kept["sequence_number"] == 2
     assert [r["sequence_number"] for r in await repo.list_for_aggregate(aggregate_id)] == [1, 2]
 
 
