@@ -32,7 +32,7 @@ def render_rules_table() -> str:
         lines.append("  ".join([*cells, row[3]]).rstrip())
         if index == 0:
             lines.append("  ".join(["-" * w for w in widths] + ["-" * 5]))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
 
 
 def _example(example: Valid, title: str) -> list[str]:
@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 1
         return 0
-    sys.stdout.write(render_rules_table())
+    print(render_rules_table())
     return 0
 
 
