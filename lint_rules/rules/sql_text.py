@@ -68,7 +68,7 @@ class FormattedSql(Rule):
     @classmethod
     def wants(cls, ctx: FileContext) -> bool:
         """Only files that build SQL text or run driver SQL."""
-        return ctx.has_word("text", "execute", "exec_driver_sql")
+        return ctx.has_word("execute", "exec_driver_sql") or ctx.has_all("sqlalchemy", "text")
 
     def visit_Call(self, node: cst.Call) -> None:
         """`text(...)`, `exec_driver_sql(...)`, `execute(...)` with formatted SQL."""
