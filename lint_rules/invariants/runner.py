@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import multiprocessing
@@ -88,8 +89,12 @@ def run_checks(root: Path, settings: Settings, jobs: int | None = None) -> list[
             f"{root}: schema module `{schema_rel}` not found; set `schema-module` (and "
             "`db-package`) in [tool.txlint] of pyproject.toml or pass --schema-module"
         )
-    _FORKED = (project, read_schema(project))
+    # The parsed trees are large and acyclic: the cyclic collector only costs time (and grows
+    # superlinearly with the project), so it is paused for the run.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
+        _FORKED = (project, read_schema(project))
         indexes = range(len(GROUPS))
         package = root / settings.roles.db_package
         if _parallel(package, jobs) and "fork" in multiprocessing.get_all_start_methods():
@@ -99,6 +104,8 @@ def run_checks(root: Path, settings: Settings, jobs: int | None = None) -> list[
             results = [_run_group(index) for index in indexes]
     finally:
         _FORKED = None
+        if collecting:
+            gc.enable()
     found = [message for group in results for message in group]
     return sorted({m for m in found if settings.wants(m.code)})
 
