@@ -35,10 +35,10 @@ def render_rules_table() -> str:
     return "\n".join(lines)
 
 
-def _example(example: Valid, title: str) -> list[str]:
+def _example(example: Valid, title: str, code: str) -> list[str]:
     head = f"{title}, linted as `{ROLE_PATHS[example.role]}` ({example.role})"
     if isinstance(example, Invalid):
-        head += f", reported at line {example.line}"
+        head += f": `{code}` at line {example.line}"
     lines = [f"{head}:", "", "```python", example.source.rstrip("\n"), "```", ""]
     if isinstance(example, Invalid) and example.fixed_source is not None:
         lines += ["Autofix result:", "", "```python", example.fixed_source.rstrip("\n"), "```", ""]
@@ -74,9 +74,9 @@ def render_rules_markdown() -> str:
         if rule.description():
             lines += [rule.description(), ""]
         for index, valid in enumerate(rule.VALID, 1):
-            lines += _example(valid, f"Valid example {index}")
+            lines += _example(valid, f"Valid example {index}", rule.code)
         for index, invalid in enumerate(rule.INVALID, 1):
-            lines += _example(invalid, f"Invalid example {index}")
+            lines += _example(invalid, f"Invalid example {index}", rule.code)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
