@@ -190,7 +190,7 @@ class _FinishCall(visitors.Visitor):
         super().__init__()
         self.found = False
 
-    def visit_FuncCall(self, _ancestors: object, node: ast.FuncCall) -> None:  # noqa: N802
+    def visit_FuncCall(self, _ancestors: object, node: ast.FuncCall) -> None:
         name = node.funcname[-1] if node.funcname else None
         if isinstance(name, ast.String) and name.sval == "finish":
             self.found = True

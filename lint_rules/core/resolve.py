@@ -6,8 +6,6 @@ resolved to the latest binding before its use in its own scope, or to the last b
 of an enclosing (non-class) scope. Names that cannot be traced resolve to `None`.
 """
 
-# ruff: noqa: N802  # handlers are named `_<NodeType>` after the libcst node they handle
-
 from __future__ import annotations
 
 import builtins

@@ -1,5 +1,4 @@
 """TXD3xx: repositories are plain `async`/`await` code; no callbacks, detached work or bridges."""
-# ruff: noqa: N802  # libcst dispatches on visit_<NodeType>/leave_<NodeType> method names
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
 """TXD5xx: only the db package imports database libraries or writes the outbox directly."""
-# ruff: noqa: N802  # libcst dispatches on visit_<NodeType>/leave_<NodeType> method names
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
 """TXD2xx: only `insert_domain_event_in_transaction` writes the transactional outbox."""
-# ruff: noqa: N802  # libcst dispatches on visit_<NodeType>/leave_<NodeType> method names
 
 from __future__ import annotations
 

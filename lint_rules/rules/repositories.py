@@ -1,5 +1,4 @@
 """TXD4xx: repositories decode every row and get their connection from `provide_db()`."""
-# ruff: noqa: N802  # libcst dispatches on visit_<NodeType>/leave_<NodeType> method names
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
 """TXD6xx: environment and SQLSTATE knowledge each live in one module."""
-# ruff: noqa: N802  # libcst dispatches on visit_<NodeType>/leave_<NodeType> method names
 
 from __future__ import annotations
 

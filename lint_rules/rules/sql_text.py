@@ -1,5 +1,4 @@
 """TXD7xx: SQL text is never built by string formatting."""
-# ruff: noqa: N802  # libcst dispatches on visit_<NodeType>/leave_<NodeType> method names
 
 from __future__ import annotations
 

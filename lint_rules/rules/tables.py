@@ -1,5 +1,4 @@
 """TXD1xx: tables are SQLAlchemy Core `Table` constants of the schema module."""
-# ruff: noqa: N802  # libcst dispatches on visit_<NodeType>/leave_<NodeType> method names
 
 from __future__ import annotations
 

@@ -185,7 +185,7 @@ async def test_append_refuses_a_connection_outside_a_transaction(database: Datab
     aggregate_id = uuid.uuid4()
     async with database.engine.connect() as conn:
         with pytest.raises(DbError) as not_begun:
-            await insert_domain_event_in_transaction(conn, event_for(aggregate_id))
+            await insert_domain_event_in_transaction(conn, event_for(aggregate_id))  # noqa: TXD203
     autocommit_engine = database.engine.execution_options(isolation_level="AUTOCOMMIT")
     async with autocommit_engine.begin() as conn:
         with pytest.raises(DbError) as autocommit:
