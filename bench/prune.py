@@ -77,7 +77,7 @@ LOAD_DOMAIN_EVENTS: Final = text(
                                 THEN :old - make_interval(secs => i / 1000.0)
                                 ELSE :recent - make_interval(secs => i / 1000.0)
                            END AS at) AS k
-    """
+    """,  # noqa: TXD202 - bench set-up: bulk load
 )
 LOAD_AUDIT_EVENTS: Final = text(
     """
@@ -166,7 +166,7 @@ def observe(engine: AsyncEngine) -> Iterator[Observation]:
         marks["statement"] = time.perf_counter()
 
     def after(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("DELETE"):
+        if "DELETE FROM" in statement.upper():
             seen.statements.append(time.perf_counter() - marks.pop("statement"))
             seen.first_params.setdefault(statement, params)
 
@@ -381,8 +381,9 @@ def render(outcomes: list[Outcome], version: str, rows: int) -> str:
         f"Each table is loaded with {rows:,} prunable rows interleaved with {rows:,} survivors "
         "(`INSERT ... SELECT generate_series`, indexes rebuilt after the load, then "
         "`VACUUM (ANALYZE)` and `CHECKPOINT`; autovacuum off on these tables so both runs see "
-        "the same state). The repository's batched prune (`delete_in_batches`; 5,000 rows per "
-        "transaction is the default, a larger batch shows the trade-off) runs on one load per "
+        "the same state). The repository's batched prune (`delete_in_batches`; "
+        f"{DEFAULT_BATCH_SIZE:,} rows per transaction is the default, a larger batch shows the "
+        "trade-off) runs on one load per "
         "batch size; the identical data is then reloaded and deleted by one plain `DELETE` in "
         "one transaction (the baseline). Survivors are checked by count and a "
         "checksum of their ids after every run. A batch transaction is timed from `BEGIN` to "
@@ -420,22 +421,13 @@ def render(outcomes: list[Outcome], version: str, rows: int) -> str:
 
 
 DIAGNOSIS: Final = """\
-**Why the ratio goal is missed.** The plain `DELETE` makes one sequential (or bitmap) pass and
-writes each row once. Each batch of `delete_in_batches` runs `DELETE ... WHERE id IN (SELECT id
-... WHERE <predicate> LIMIT n FOR UPDATE SKIP LOCKED)`, and the plans above show the costs:
-(1) the inner `SELECT ... LIMIT` is planned as a sequential scan with a filter at full size
-(half the table matches), so every batch re-reads the dead rows the batches before it left
-(batch time grows from the first to the slowest batches) and the prune index goes unused;
-(2) with a larger `LIMIT` the outer `id IN (...)` becomes a hash semi join over a sequential
-scan of the whole table, once per batch, which is why 20,000 per batch is slower than 5,000;
-(3) every row is written twice (the row lock, then the delete) and found again through the
-primary key; (4) each batch commits (a round trip and a WAL flush). (1) and (2) are fixable in
-`db/repositories/batched_delete.py`: `id = ANY(ARRAY(subquery))` keeps the primary-key lookup
-at every size, and an `order_by` argument (the prune index's column) makes the inner scan walk
-the index with flat batch times. (3) and (4) are the price of short, non-blocking transactions
-and remain after those fixes; a block-range variant (`ctid` ranges, no row locks) came to
-about 2.3x the plain `DELETE` with 24 ms batches in a one-off experiment on this machine (not
-re-measured by this script)."""
+**Where a ratio misses the goal.** Each ordered batch reads its boundary (the `batch_size`-th
+matching value, an index scan from where the last batch ended) and then deletes up to it with a
+range `DELETE`. At small batch sizes the planner runs that range as a plain index scan, whose
+heap visits follow the index order instead of the table's; the single `DELETE` (and larger
+batches) use a bitmap scan that visits each heap page once, in order. Each batch also commits
+on its own (a WAL flush). Larger batches close the gap at the cost of longer transactions; the
+table shows both."""
 
 
 async def run(url: str, rows: int, batch_sizes: list[int]) -> str:

@@ -132,6 +132,7 @@ class AuthLoginSessionsRepository:
             auth_login_audit_events.c.created_at < older_than,
             context="Failed to prune login audit events",
             batch_size=batch_size,
+            order_by=auth_login_audit_events.c.created_at,
         )
 
 

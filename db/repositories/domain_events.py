@@ -12,10 +12,18 @@ from sqlalchemy import ColumnElement, and_, bindparam, column, func, select, upd
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import KeyedColumnElement
 from sqlalchemy.types import Text
 
 from db.client import provide_db
-from db.decode import decode_optional, decode_row, decode_rows, parse_uuid, parse_uuids
+from db.decode import (
+    decode_optional,
+    decode_row,
+    decode_rows,
+    parse_moment,
+    parse_uuid,
+    parse_uuids,
+)
 from db.errors import DbError, translate_errors
 from db.json_types import JsonObject, JsonObjectSchema
 from db.literals import (
@@ -100,12 +108,6 @@ async def insert_domain_event_in_transaction(
     with translate_errors(context):
         row = (await trx.execute(_APPEND_STATEMENT, parameters)).one()._asdict()
     return decode_row(DomainEventsRowSchema, row, context)
-
-
-def _aware(value: datetime, field: str) -> datetime:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise DbError("DB_INVALID_INPUT", f"{field}: expected a timezone-aware datetime")
-    return value
 
 
 def _claim_order(row: DomainEventsRowShape) -> tuple[datetime, uuid.UUID]:
@@ -212,7 +214,7 @@ class DomainEventsRepository:
 
     async def reset_stuck_processing(self, older_than: datetime) -> list[uuid.UUID]:
         """Return to pending the events claimed at or before OLDER_THAN; return their ids."""
-        threshold = _aware(older_than, "older_than")
+        threshold = parse_moment(older_than, "older_than")
         statement = (
             update(domain_events)
             .where(
@@ -230,23 +232,27 @@ class DomainEventsRepository:
         self, older_than: datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
     ) -> int:
         """Delete published and failed events finished before OLDER_THAN; return how many."""
-        threshold = _aware(older_than, "older_than")
+        threshold = parse_moment(older_than, "older_than")
         total = 0
-        for predicate in _prunable(threshold):
+        for predicate, finished_at in _prunable(threshold):
             total += await delete_in_batches(
                 domain_events,
                 predicate,
                 context="Failed to prune published domain events",
                 batch_size=batch_size,
+                order_by=finished_at,
             )
         return total
 
 
-def _prunable(threshold: datetime) -> tuple[ColumnElement[bool], ...]:
-    """The prune predicates, one per terminal status so each matches one partial index."""
+def _prunable(
+    threshold: datetime,
+) -> tuple[tuple[ColumnElement[bool], KeyedColumnElement[datetime]], ...]:
+    """The prune predicates and their ordering column, one per terminal status (partial index)."""
+    published_at, failed_at = domain_events.c.published_at, domain_events.c.failed_at
     return (
-        and_(domain_events.c.status == "published", domain_events.c.published_at < threshold),
-        and_(domain_events.c.status == "failed", domain_events.c.failed_at < threshold),
+        (and_(domain_events.c.status == "published", published_at < threshold), published_at),
+        (and_(domain_events.c.status == "failed", failed_at < threshold), failed_at),
     )
 
 

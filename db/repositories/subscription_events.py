@@ -129,6 +129,7 @@ class SubscriptionEventsRepository:
             subscription_events.c.processed_at < threshold,
             context="Failed to prune processed subscription events",
             batch_size=batch_size,
+            order_by=subscription_events.c.processed_at,
         )
 
 
