@@ -40,26 +40,73 @@ class RepositoryInfo:
     prunes: list[PruneDelete] = field(default_factory=list)
 
 
-def _is_delete(module: PyModule, call: cst.Call) -> bool:
-    return module.qualify(call.func) in _DELETES
+_MAX_HELPER_DEPTH = 4
 
 
-def deletes_first_parameter(module: PyModule, function: cst.FunctionDef) -> bool:
-    """Return whether FUNCTION runs `delete(<its first parameter>)` (a batched-delete helper)."""
-    params = function.params.params
-    if not params:
-        return False
-    first = params[0].name.value
+def _positional_names(function: cst.FunctionDef) -> list[str]:
+    params = function.params
+    return [p.name.value for p in (*params.posonly_params, *params.params)]
+
+
+def bound_arguments(function: cst.FunctionDef, call: cst.Call) -> dict[str, cst.BaseExpression]:
+    """Map the parameter names of FUNCTION to the argument expressions CALL passes them."""
+    positional = _positional_names(function)
+    if positional[:1] in (["self"], ["cls"]) and isinstance(call.func, cst.Attribute):
+        positional = positional[1:]
+    bound: dict[str, cst.BaseExpression] = {}
+    index = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            bound[arg.keyword.value] = arg.value
+        elif arg.star == "" and index < len(positional):
+            bound[positional[index]] = arg.value
+            index += 1
+    return bound
+
+
+def deleted_parameters(
+    project: Project, module: PyModule, function: cst.FunctionDef, depth: int = 0
+) -> frozenset[str]:
+    """Return the parameters of FUNCTION whose table it deletes from, directly or via helpers.
+
+    `delete(p)`, `p.delete()`, or passing `p` on to a project function that deletes from that
+    parameter (such as a batched-delete helper) all count.
+    """
+    key = ("deleted-params", module.rel, function.name.value)
+    cached = project.memo.get(key)
+    if isinstance(cached, frozenset):
+        return cached
+    if key in project.memo or depth > _MAX_HELPER_DEPTH:
+        return frozenset()  # recursion in progress, or too deep to follow
+    project.memo[key] = None
+    names = {p.name.value for p in function.params.kwonly_params} | set(_positional_names(function))
+    found: set[str] = set()
     for call in iter_calls(function.body):
-        args = positional_args(call)
-        if (
-            _is_delete(module, call)
-            and args
-            and isinstance(args[0].value, cst.Name)
-            and args[0].value.value == first
-        ):
-            return True
-    return False
+        for target in deleted_targets(project, module, call, depth + 1):
+            if isinstance(target, cst.Name) and target.value in names:
+                found.add(target.value)
+    result = frozenset(found)
+    project.memo[key] = result
+    return result
+
+
+def deleted_targets(
+    project: Project, module: PyModule, call: cst.Call, depth: int = 0
+) -> list[cst.BaseExpression]:
+    """Return the expressions CALL deletes rows from (its table arguments), if any."""
+    args = positional_args(call)
+    if module.qualify(call.func) in _DELETES:
+        return [args[0].value] if args else []
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "delete":
+        return [call.func.value]
+    qualified = module.qualify(call.func)
+    symbol = project.symbol(qualified) if qualified else None
+    if symbol is None or symbol.name not in symbol.module.functions:
+        return []
+    helper = symbol.module.functions[symbol.name]
+    deleted = deleted_parameters(project, symbol.module, helper, depth)
+    bound = bound_arguments(helper, call)
+    return [bound[name] for name in sorted(deleted) if name in bound]
 
 
 class _Scanner:
@@ -102,29 +149,12 @@ class _Scanner:
             return self.tables.get(name)
         return None
 
-    def _is_delete_helper(self, node: cst.Call) -> bool:
-        qualified = self.module.qualify(node.func)
-        symbol = self.project.symbol(qualified) if qualified else None
-        if symbol is None or symbol.name not in symbol.module.functions:
-            return False
-        key = ("delete-helper", symbol.module.rel, symbol.name)
-        if key not in self.project.memo:
-            function = symbol.module.functions[symbol.name]
-            self.project.memo[key] = deletes_first_parameter(symbol.module, function)
-        return self.project.memo[key] is True
-
     def call(self, node: cst.Call, prune: str) -> None:
-        table = None
-        args = positional_args(node)
-        if _is_delete(self.module, node):
-            table = self.table_of(args[0].value) if args else None
-        elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "delete":
-            table = self.table_of(node.func.value)
-        elif args and self._is_delete_helper(node):
-            table = self.table_of(args[0].value)
-        if table is not None:
-            line = self.module.line_of(rf"\bdef\s+{prune}\b")
-            self.info.prunes.append(PruneDelete(table, prune, line))
+        for target in deleted_targets(self.project, self.module, node):
+            table = self.table_of(target)
+            if table is not None:
+                line = self.module.line_of(rf"\bdef\s+{prune}\b")
+                self.info.prunes.append(PruneDelete(table, prune, line))
 
 
 def read_repositories(project: Project, schema: SchemaInfo) -> list[RepositoryInfo]:

@@ -77,8 +77,11 @@ def _helper_prune_without_default(root: Path) -> None:
     write(
         root,
         "db/repositories/batched_delete.py",
-        "from sqlalchemy import delete\n\n\nasync def delete_in_batches(table, predicate):\n"
-        "    return await run(delete(table).where(predicate))\n",
+        "from sqlalchemy import delete\n\n\n"
+        "async def delete_in_batches(table, predicate, *, size=5):\n"
+        "    return await _one_batch(None, predicate=predicate, table=table)\n\n\n"
+        "async def _one_batch(conn, table, predicate):\n"
+        "    return await conn.execute(delete(table).where(predicate))\n",
     )
     write(
         root,
