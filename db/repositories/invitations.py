@@ -215,14 +215,16 @@ class InvitationsRepository:
     async def prune_terminal(self, older_than: datetime) -> int:
         """Delete accepted, revoked and expired invitations created before OLDER_THAN."""
         threshold = parse_moment(older_than, "older_than")
-        return await delete_in_batches(
-            invitations,
-            and_(
-                invitations.c.status.in_(TERMINAL_INVITATION_STATUSES),
-                invitations.c.created_at < threshold,
-            ),
-            context="Failed to prune invitations",
-        )
+        total = 0
+        # One pass per status, so each walks invitations_status_created_at_idx in order.
+        for status in TERMINAL_INVITATION_STATUSES:
+            total += await delete_in_batches(
+                invitations,
+                and_(invitations.c.status == status, invitations.c.created_at < threshold),
+                context="Failed to prune invitations",
+                order_by=invitations.c.created_at,
+            )
+        return total
 
 
 invitations_repository = InvitationsRepository()
