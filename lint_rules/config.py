@@ -69,8 +69,9 @@ def _as_tuple(key: str, value: Any) -> tuple[str, ...]:
         items = list(value)
     else:
         raise ConfigError(f"[tool.txlint] {key} must be a list of strings or a comma list")
-    return tuple(_normalise(item) if "/" in item or item.endswith(".py") else item.strip()
-                 for item in items)
+    return tuple(
+        _normalise(item) if "/" in item or item.endswith(".py") else item.strip() for item in items
+    )
 
 
 def load_pyproject_settings(root: Path) -> dict[str, Any]:
