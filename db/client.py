@@ -48,10 +48,12 @@ def normalize_url(url: str | URL) -> URL:
 
 
 def safe_url(url: str | URL) -> str:
-    """Return URL as text with its password hidden."""
+    """Return URL as text, in the scheme the user wrote, with its password hidden."""
     try:
-        return normalize_url(url).render_as_string(hide_password=True)
-    except DbError:
+        normalize_url(url)
+        parsed = make_url(url) if isinstance(url, str) else url
+        return parsed.render_as_string(hide_password=True)
+    except (DbError, ArgumentError):
         return redact(str(url))
 
 
@@ -142,7 +144,7 @@ class Database:
 
     async def ping(self) -> None:
         """Check that the server answers; raise `DbError` (password hidden) when it does not."""
-        with translate_errors(f"cannot connect to {safe_url(self.url)}"):
+        with translate_errors(f"cannot connect to {safe_url(self.settings.database_url)}"):
             async with self.engine.connect() as conn:
                 await conn.execute(select(1))
 
