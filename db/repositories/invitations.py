@@ -32,6 +32,7 @@ from db.literals import (
 )
 from db.pagination import Filter, Keyset, ListParams, Page
 from db.repositories.batched_delete import delete_in_batches
+from db.repositories.keyset_page import fetch_page
 from db.row_schemas.invitations import InvitationsRowSchema, InvitationsRowShape
 from db.schema import invitations, org_members
 
@@ -78,11 +79,13 @@ class InvitationsRepository:
         key = parse_uuid(invitee_user_id, "invitee_user_id")
         plan = INVITATIONS_KEYSET.plan(params or ListParams())
         base = select(invitations).where(invitations.c.invitee_user_id == key)
-        with translate_errors("Failed to list invitations"):
-            async with provide_db() as conn:
-                total = (await conn.execute(plan.count_query(base))).scalar_one()
-                rows = (await conn.execute(plan.page_query(base))).mappings().all()
-        return plan.page(decode_rows(InvitationsRowSchema, rows, "invitation"), total)
+        return await fetch_page(
+            plan,
+            base,
+            InvitationsRowSchema,
+            what="invitation",
+            context="Failed to list invitations",
+        )
 
     async def get_by_id(self, invitation_id: uuid.UUID | str) -> InvitationsRowShape | None:
         """Return the invitation with this id, or `None`."""

@@ -18,6 +18,7 @@ from db.json_types import JsonObject
 from db.literals import DomainEventAggregateType, DomainEventType
 from db.pagination import Keyset, ListParams, Page
 from db.repositories.domain_events import insert_domain_event_in_transaction
+from db.repositories.keyset_page import fetch_page
 from db.row_schemas.org_members import OrgMembersRowSchema, OrgMembersRowShape
 from db.row_schemas.organizations import (
     OnboardingData,
@@ -87,11 +88,13 @@ class OrganizationsRepository:
         key = parse_uuid(user_id, "user_id")
         plan = ORGANIZATIONS_KEYSET.plan(params or ListParams())
         base = _of_user(key)
-        with translate_errors("Failed to list organizations"):
-            async with provide_db() as conn:
-                total = (await conn.execute(plan.count_query(base))).scalar_one()
-                rows = (await conn.execute(plan.page_query(base))).mappings().all()
-        return plan.page(decode_rows(OrganizationsRowSchema, rows, "organization"), total)
+        return await fetch_page(
+            plan,
+            base,
+            OrganizationsRowSchema,
+            what="organization",
+            context="Failed to list organizations",
+        )
 
     async def get_by_id(self, organization_id: uuid.UUID | str) -> OrganizationsRowShape | None:
         """Return the organization with this id, or `None`."""

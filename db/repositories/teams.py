@@ -13,6 +13,7 @@ from db.client import provide_db
 from db.decode import decode_optional, decode_row, decode_rows, parse_input, parse_uuid
 from db.errors import translate_errors
 from db.pagination import Keyset, ListParams, Page
+from db.repositories.keyset_page import fetch_page
 from db.row_schemas.team_members import TeamMembersRowSchema, TeamMembersRowShape
 from db.row_schemas.teams import TeamsRowSchema, TeamsRowShape
 from db.schema import team_members, teams
@@ -52,11 +53,9 @@ class TeamsRepository:
         key = parse_uuid(organization_id, "organization_id")
         plan = TEAMS_KEYSET.plan(params or ListParams())
         base = select(teams).where(teams.c.organization_id == key)
-        with translate_errors("Failed to list teams"):
-            async with provide_db() as conn:
-                total = (await conn.execute(plan.count_query(base))).scalar_one()
-                rows = (await conn.execute(plan.page_query(base))).mappings().all()
-        return plan.page(decode_rows(TeamsRowSchema, rows, "team"), total)
+        return await fetch_page(
+            plan, base, TeamsRowSchema, what="team", context="Failed to list teams"
+        )
 
     async def get_by_id(self, team_id: uuid.UUID | str) -> TeamsRowShape | None:
         """Return the team with this id, or `None`."""
