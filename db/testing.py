@@ -8,6 +8,7 @@ and removed at the end of the session. Every database the plugin creates is drop
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import glob
 import os
@@ -20,17 +21,19 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 import pytest
 from psycopg import sql
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.engine import make_url
 
 from db.client import Database
 from db.env import testing_database_url
 from db.schema import metadata
+
+T = TypeVar("T")
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -262,6 +265,27 @@ def server_for_cli() -> Iterator[PostgresServer]:
         yield server
     finally:
         stop_throwaway_cluster(server)
+
+
+async def race_in_transactions(
+    database: Database,
+    racers: int,
+    operation: Callable[[], Awaitable[T]],
+    *,
+    hold_s: float = 0.05,
+) -> list[T]:
+    """Run OPERATION in RACERS transactions that all start together and hold their locks a while."""
+    start_together = asyncio.Barrier(racers)
+
+    async def racer() -> T:
+        async with database.transaction() as trx:
+            await trx.execute(select(1))  # the transaction is really open before the race
+            await start_together.wait()
+            outcome = await operation()
+            await asyncio.sleep(hold_s)  # keep row locks so the others must wait and re-check
+            return outcome
+
+    return list(await asyncio.gather(*(racer() for _ in range(racers))))
 
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float = 10.0) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,9 +16,8 @@ from db.factories import (
     create_users_factory,
 )
 from db.repositories.auth_login_refresh_tokens import auth_login_refresh_tokens_repository
-from db.row_schemas.auth_login_refresh_tokens import AuthLoginRefreshTokensRowShape
 from db.schema import auth_login_refresh_tokens, auth_login_sessions, users
-from db.testing import Persist
+from db.testing import Persist, race_in_transactions
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 US = timedelta(microseconds=1)
@@ -95,16 +93,11 @@ async def test_eight_concurrent_consumers_have_exactly_one_winner(
     database: Database, session: dict[str, Any]
 ) -> None:
     await auth_login_refresh_tokens_repository.create(session_id=session["id"], token_hash="race")
-    barrier = asyncio.Barrier(8)
-
-    async def consumer() -> AuthLoginRefreshTokensRowShape | None:
-        async with database.transaction():
-            await barrier.wait()
-            won = await auth_login_refresh_tokens_repository.consume_active_by_token_hash("race")
-            await asyncio.sleep(0.05)  # hold the row lock so the others must wait and re-check
-            return won
-
-    results = await asyncio.gather(*(consumer() for _ in range(8)))
+    results = await race_in_transactions(
+        database,
+        8,
+        lambda: auth_login_refresh_tokens_repository.consume_active_by_token_hash("race"),
+    )
     assert sum(result is not None for result in results) == 1
 
 

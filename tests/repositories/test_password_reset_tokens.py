@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,9 +12,8 @@ from db.client import Database
 from db.errors import DbError
 from db.factories import create_password_reset_tokens_factory, create_users_factory
 from db.repositories.password_reset_tokens import password_reset_tokens_repository
-from db.row_schemas.password_reset_tokens import PasswordResetTokensRowShape
 from db.schema import password_reset_tokens, users
-from db.testing import Persist
+from db.testing import Persist, race_in_transactions
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 US = timedelta(microseconds=1)
@@ -82,16 +80,9 @@ async def test_concurrent_consumers_on_separate_connections_have_one_winner(
     database: Database, user: dict[str, Any]
 ) -> None:
     await password_reset_tokens_repository.create(user_id=user["id"], token_hash="race")
-    barrier = asyncio.Barrier(8)
-
-    async def consumer() -> PasswordResetTokensRowShape | None:
-        async with database.transaction():
-            await barrier.wait()
-            won = await password_reset_tokens_repository.consume_by_token_hash("race")
-            await asyncio.sleep(0.05)  # hold the row lock so the others must wait and re-check
-            return won
-
-    results = await asyncio.gather(*(consumer() for _ in range(8)))
+    results = await race_in_transactions(
+        database, 8, lambda: password_reset_tokens_repository.consume_by_token_hash("race")
+    )
     assert sum(result is not None for result in results) == 1
 
 
