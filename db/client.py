@@ -176,11 +176,6 @@ async def close_default_database() -> None:
         await database.dispose()
 
 
-def in_transaction() -> bool:
-    """Tell whether the current task runs inside `Database.transaction()`."""
-    return _active_connection.get() is not None
-
-
 @asynccontextmanager
 async def provide_db() -> AsyncIterator[AsyncConnection]:
     """Yield the active transaction's connection, or one in its own short transaction."""

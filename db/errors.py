@@ -131,17 +131,6 @@ def to_db_error(context: str, exc: BaseException) -> DbError:
     return DbError(code, redact(f"{where}: {_first_line(driver)}"), constraint)
 
 
-def is_sqlstate(exc: BaseException, *names: Literal["unique", "serialization"]) -> bool:
-    """Tell whether EXC carries one of the named SQLSTATE classes (for retry loops)."""
-    driver = _driver_error(exc)
-    state = str(getattr(driver, "sqlstate", "")) if driver is not None else ""
-    wanted = {
-        "unique": {UNIQUE_VIOLATION},
-        "serialization": {SERIALIZATION_FAILURE, DEADLOCK_DETECTED},
-    }
-    return any(state in wanted[name] for name in names)
-
-
 @contextmanager
 def translate_errors(context: str) -> Iterator[None]:
     """Re-raise any exception of the block as a `DbError` carrying CONTEXT."""

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import select, text, update
 
-from db.client import Database, normalize_url, provide_db, safe_url
+from db.client import Database, close_default_database, normalize_url, provide_db, safe_url
 from db.env import EnvError, db_settings
 from db.errors import DbError, redact, to_db_error
 from db.repositories.users import users_repository
@@ -178,3 +178,15 @@ def test_non_driver_errors_are_query_failures_and_db_errors_pass_through() -> No
     assert to_db_error("ctx", RuntimeError("boom")).code == "DB_QUERY_FAILED"
     original = DbError("DB_INVALID_CURSOR", "bad cursor")
     assert to_db_error("ctx", original) is original
+
+
+async def test_without_an_active_database_the_process_default_comes_from_env(
+    clean_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", clean_database_url)
+    await close_default_database()
+    try:
+        await users_repository.create(email=_email(), password_hash="h", name="default")
+        assert await _count_users() == 1
+    finally:
+        await close_default_database()
